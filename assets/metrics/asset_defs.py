@@ -1,0 +1,74 @@
+"""Staging and metrics assets: thin wrappers over the SQL in assets/staging and assets/metrics."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.common import CODE_VERSION, OWNER, authority, partition_year
+from assets.ingest.asset_defs import raw_year
+from pipelines.partitions import reporting_year
+from pipelines.resources import PswSettings, WarehouseResource
+
+
+@dg.asset(
+    key=["staging", "models"],
+    deps=[raw_year],
+    partitions_def=reporting_year,
+    group_name="staging",
+    kinds={"duckdb"},
+    owners=[OWNER],
+    code_version=CODE_VERSION,
+    description="staging.* models, one row per stated grain: worker spell, worker-month, case "
+    "allocation, assessment, audit, response-item.",
+)
+def staging_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    from assets.staging.models import build_staging
+    from assets.warehouse import table_counts
+
+    with warehouse.connect() as con:
+        build_staging(con)
+        counts = table_counts(con, "staging", partition_year(context))
+    return dg.MaterializeResult(metadata={"row_counts": dg.MetadataValue.json(counts)})
+
+
+@dg.asset(
+    key=["metrics", "measures"],
+    deps=[staging_models],
+    partitions_def=reporting_year,
+    group_name="metrics",
+    kinds={"duckdb"},
+    owners=[OWNER],
+    code_version=CODE_VERSION,
+    description="metrics.measures for one reporting year: long format, one row per measure × "
+    "service (× breakdown category or month end), with numerator, denominator, unit, 95% "
+    "interval and the definition's source (DESIGN §4).",
+)
+def metrics_measures(context: dg.AssetExecutionContext, settings: PswSettings, warehouse: WarehouseResource):
+    from assets.metrics.measures import build_metrics
+
+    year = partition_year(context)
+    with warehouse.connect() as con:
+        build_metrics(con, year, authority(settings))
+        rows = con.execute(
+            "SELECT count(*) FROM metrics.measures WHERE reporting_year = ?", [year]
+        ).fetchone()[0]
+    return dg.MaterializeResult(metadata={"row_count": dg.MetadataValue.int(int(rows))})
+
+
+@dg.asset(
+    key=["metrics", "trends"],
+    deps=[metrics_measures],
+    partitions_def=reporting_year,
+    group_name="metrics",
+    kinds={"duckdb"},
+    owners=[OWNER],
+    code_version=CODE_VERSION,
+    description="Year-on-year changes (Newcombe intervals) over every year present up to this one, "
+    "and the national benchmarks mapped to our measures. Reads all years.",
+)
+def metrics_trends(context: dg.AssetExecutionContext, settings: PswSettings, warehouse: WarehouseResource):
+    from assets.metrics.trends import build_trends
+
+    with warehouse.connect() as con:
+        counts = build_trends(con, partition_year(context), authority(settings))
+    return dg.MaterializeResult(metadata={"row_counts": dg.MetadataValue.json(counts)})

@@ -1,0 +1,41 @@
+"""The annual_report asset: renders report/ from build/<Y>/published.duckdb only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from assets.common import CODE_VERSION, OWNER, partition_year
+from assets.published.asset_defs import published_tables
+from pipelines.partitions import reporting_year
+from pipelines.resources import PswSettings
+
+
+@dg.asset(
+    deps=[published_tables],
+    partitions_def=reporting_year,
+    group_name="report",
+    kinds={"quarto"},
+    owners=[OWNER],
+    code_version=CODE_VERSION,
+    description="The annual Principal Social Worker report for one year, as HTML, DOCX and PDF, "
+    "rendered from the published snapshot (Quarto when on PATH, else the built-in renderer).",
+)
+def annual_report(context: dg.AssetExecutionContext, settings: PswSettings):
+    from assets.report_build import build_report
+
+    year = partition_year(context)
+    result = build_report(year, settings)
+    return dg.MaterializeResult(
+        metadata={
+            "renderer": result["renderer"],
+            "seconds": round(result["seconds"], 2),
+            **{f"{fmt}_path": dg.MetadataValue.path(p) for fmt, p in result["paths"].items()},
+            **{f"{fmt}_sha256": h for fmt, h in result["sha256"].items()},
+        }
+    )
+
+
+def report_paths(out_dir: str, year: int) -> Path:
+    return Path(out_dir) / str(year)

@@ -1,0 +1,16 @@
+-- staging.supervision_sessions
+-- Grain: one row per supervision session held (one row per raw.supervision row), per
+-- reporting_year.
+with
+
+source as (
+    select * from raw.supervision
+),
+
+final as (
+    select reporting_year, worker_id, session_date, duration_minutes
+    from source
+    where session_date is not null
+)
+
+select * from final

@@ -1,0 +1,22 @@
+-- staging.survey_responses
+-- Grain: one row per health check respondent (one row per raw.health_check_responses row), per
+-- reporting_year. Every response in a year's folder belongs to that year (DESIGN §3).
+with
+
+source as (
+    select * from raw.health_check_responses
+),
+
+final as (
+    select
+        reporting_year,
+        response_id,
+        service,
+        role_group,
+        tenure_band,
+        submitted_date,
+        hours_over_contract
+    from source
+)
+
+select * from final

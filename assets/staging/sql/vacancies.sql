@@ -1,0 +1,21 @@
+-- staging.vacancies
+-- Grain: one row per service (or service and team) at the reference date (one row per
+-- raw.hr_vacancies row), per reporting_year.
+with
+
+source as (
+    select * from raw.hr_vacancies
+),
+
+final as (
+    select
+        reporting_year,
+        service,
+        team,
+        coalesce(vacancies_fte, 0) as vacancies_fte,
+        agency_cover_fte,
+        agency_cover_headcount
+    from source
+)
+
+select * from final

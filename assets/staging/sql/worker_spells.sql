@@ -1,0 +1,102 @@
+-- staging.worker_spells
+-- Grain: one row per employment spell of a social worker in a service, per reporting_year
+-- (one row per row of that year's raw.hr_workforce). Key: (reporting_year, source_sha256,
+-- source_row). Flags follow DESIGN §4 "Notation": in post on D = start <= D and (end blank or
+-- end > D); P = period_start..reference_date inclusive.
+-- Moves between services (DESIGN §4): a spell ending with reason_leave 7 where the same worker
+-- starts a spell in the other service 0-7 days after that end. Matches are looked for in every
+-- year's extract (a move across the reporting-date boundary sits in two extracts).
+with
+
+source as (
+    select * from raw.hr_workforce
+),
+
+periods as (
+    select * from staging.periods
+),
+
+move_ends as (
+    select distinct worker_id, service, role_end_date
+    from source
+    where reason_leave = 7 and role_end_date is not null
+),
+
+spell_starts as (
+    select distinct worker_id, service, role_start_date
+    from source
+),
+
+renamed as (
+    select
+        s.reporting_year,
+        s.source_sha256,
+        s.source_row,
+        s.worker_id,
+        s.service,
+        s.team,
+        s.org_role,
+        coalesce(s.agency_worker, 0) as agency_worker,
+        s.fte,
+        s.role_start_date,
+        s.role_end_date,
+        s.start_origin,
+        s.reason_leave,
+        s.leaver_destination,
+        s.gender,
+        s.ethnicity,
+        s.age_band,
+        s.qual_level,
+        coalesce(s.step_up_grad, 0) as step_up_grad,
+        coalesce(s.frontline_grad, 0) as frontline_grad,
+        coalesce(s.international_recruit, 0) as international_recruit,
+        coalesce(s.apprentice, 0) as apprentice,
+        coalesce(s.asye, 0) as asye,
+        s.working_days_lost,
+        s.stress_days_lost,
+        p.period_start,
+        p.reference_date
+    from source as s
+    inner join periods as p on p.reporting_year = s.reporting_year
+),
+
+flagged as (
+    select
+        r.*,
+        r.role_start_date <= r.reference_date
+            and (r.role_end_date is null or r.role_end_date > r.reference_date)
+            as in_post_at_reference_date,
+        r.role_start_date <= r.reference_date
+            and (r.role_end_date is null
+                or (r.role_end_date > r.period_start and r.role_end_date > r.role_start_date))
+            as active_in_period,
+        r.role_start_date between r.period_start and r.reference_date as starts_in_period,
+        coalesce(r.role_end_date between r.period_start and r.reference_date, false)
+            as ends_in_period,
+        r.role_start_date <= (r.reference_date - interval 2 year)::date as started_two_years_before,
+        coalesce(r.reason_leave = 7 and exists (
+            select 1 from spell_starts as n
+            where n.worker_id = r.worker_id
+              and n.service <> r.service
+              and n.role_start_date between r.role_end_date
+                  and (r.role_end_date + interval 7 day)::date
+        ), false) as is_move_out,
+        exists (
+            select 1 from move_ends as e
+            where e.worker_id = r.worker_id
+              and e.service <> r.service
+              and r.role_start_date between e.role_end_date
+                  and (e.role_end_date + interval 7 day)::date
+        ) as is_move_in
+    from renamed as r
+),
+
+final as (
+    select
+        *,
+        starts_in_period and not is_move_in as starts_in_period_all,
+        ends_in_period and not is_move_out as ends_in_period_all
+    from flagged
+)
+
+select * from final

@@ -1,0 +1,208 @@
+"""`psw`: the command line (DESIGN §5). Exit codes: 0 success, 1 the data breaks a rule,
+2 unusable input or usage, 3 an internal error (one line, with the log path)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from assets.problems import RulesBroken, UnusableInput
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Principal Social Worker report pipeline.")
+console = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+EXIT_OK, EXIT_RULES, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _log_path() -> Path:
+    return Path(os.environ.get("PSW_LOG_DIR") or os.environ.get("PSW_OUT_DIR") or "build") / "psw-error.log"
+
+
+def guarded(func):
+    """No traceback reaches the user: map failures to DESIGN §5 exit codes."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except UnusableInput as exc:
+            console.print(f"[red]Unusable input:[/red] {exc.problem.describe()}")
+            raise typer.Exit(EXIT_USAGE) from None
+        except RulesBroken as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(EXIT_RULES) from None
+        except KeyboardInterrupt:
+            console.print("Interrupted.")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            log = _log_path()
+            try:
+                log.parent.mkdir(parents=True, exist_ok=True)
+                log.write_text(traceback.format_exc(), encoding="utf-8")
+                where = f" Details: {log}"
+            except OSError:
+                where = ""
+            console.print(f"[red]Internal error:[/red] {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}.{where}")
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return wrapper
+
+
+def _set_env(raw: Path | None = None, out_dir: Path | None = None, config: Path | None = None,
+             formats: str | None = None) -> None:
+    """The CLI's options become the settings every resource reads (pipelines/resources.py)."""
+    for name, value in (("PSW_RAW_DIR", raw), ("PSW_OUT_DIR", out_dir), ("PSW_CONFIG", config),
+                        ("PSW_FORMATS", formats)):
+        if value is not None:
+            os.environ[name] = str(value)
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+def _parse_formats(formats: str) -> str:
+    allowed = {"html", "docx", "pdf"}
+    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    bad = [f for f in chosen if f not in allowed]
+    if bad or not chosen:
+        console.print(f"[red]--formats takes a comma-separated list of html, docx, pdf; got {formats!r}.[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    return ",".join(chosen)
+
+
+@app.command()
+@guarded
+def build(
+    raw: Path = typer.Option(Path("data/raw"), "--raw", help="Folder holding <year>/ extract folders."),
+    year: str = typer.Option("all", "--year", help="YYYY or all (tables for every year, report for the latest)."),
+    out_dir: Path = typer.Option(Path("build"), "--out", help="Output folder."),
+    formats: str = typer.Option("html,docx,pdf", "--formats", help="Report formats: html,docx,pdf."),
+    config: Path = typer.Option(Path("data/authority.yml"), "--config", help="Authority settings file."),
+) -> None:
+    """Validate, load, measure, publish and render: raw extracts to the annual report."""
+    from pipelines.build import run_build
+
+    formats = _parse_formats(formats)
+    _set_env(raw, out_dir, config, formats)
+    started = time.perf_counter()
+    summary = run_build(raw, year, out_dir, formats, config, console)
+    out.print(summary)
+    out.print(f"Done in {time.perf_counter() - started:.1f} s.")
+
+
+@app.command()
+@guarded
+def validate(
+    folder: Path = typer.Argument(..., help="One reporting-year folder, e.g. data/raw/2025."),
+    year: int | None = typer.Option(None, "--year", help="Reporting year (default: from the folder name or CSWW header)."),
+    config: Path = typer.Option(Path("data/authority.yml"), "--config"),
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+    docs: Path | None = typer.Option(None, "--docs", help="Write Data Docs (values redacted) here."),
+    xlsx: Path | None = typer.Option(None, "--xlsx", help="Write an error workbook for HR colleagues."),
+) -> None:
+    """Check one reporting-year folder without loading anything. Exit 0 clean, 1 errors, 2 unusable."""
+    from assets.checks import validate as v
+    from assets.config import load_config
+
+    _set_env()
+    if fmt not in ("text", "json"):
+        console.print("[red]--format takes text or json.[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    if not folder.is_dir():
+        console.print(f"[red]Unusable input:[/red] {folder} is not a folder of extracts.")
+        raise typer.Exit(EXIT_USAGE)
+    report = v.validate_folder(folder, load_config(config), year)
+    if xlsx:
+        v.write_error_workbook(report, xlsx)
+    if docs:
+        v.write_data_docs(report, docs)
+    if fmt == "json":
+        sys.stdout.write(v.format_json(report) + "\n")
+    else:
+        out.print(v.format_text(report), markup=False)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+@guarded
+def report(
+    year: int | None = typer.Option(None, "--year", help="Reporting year (default: the latest built)."),
+    out_dir: Path = typer.Option(Path("build"), "--out"),
+    formats: str = typer.Option("html,docx,pdf", "--formats"),
+    config: Path = typer.Option(Path("data/authority.yml"), "--config"),
+) -> None:
+    """Render the report from the published snapshot of an earlier build."""
+    from assets.report_build import build_report
+    from pipelines.resources import default_resources
+
+    formats = _parse_formats(formats)
+    _set_env(out_dir=out_dir, config=config, formats=formats)
+    if year is None:
+        built = sorted(int(p.parent.name) for p in out_dir.glob("[0-9][0-9][0-9][0-9]/published.duckdb"))
+        if not built:
+            console.print(f"[red]No published snapshot under {out_dir}/<year>/; run `psw build` first.[/red]")
+            raise typer.Exit(EXIT_USAGE)
+        year = built[-1]
+    snapshot = out_dir / str(year) / "published.duckdb"
+    if not snapshot.exists():
+        console.print(f"[red]{snapshot} does not exist; run `psw build --year {year}` first.[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    result = build_report(year, default_resources()["settings"], progress=console)
+    for fmt, path in result["paths"].items():
+        out.print(f"{fmt}: {path}")
+
+
+@app.command()
+@guarded
+def synth(
+    out_dir: Path = typer.Option(..., "--out", help="Where to write <year>/ folders."),
+    years: str = typer.Option("2023-2025", "--years", help="A year or range, e.g. 2023-2025."),
+    seed: int = typer.Option(20251, "--seed"),
+    scale: float = typer.Option(1.0, "--scale"),
+    authorities: int = typer.Option(1, "--authorities"),
+    faults: bool = typer.Option(False, "--faults", help="Plant documented faults and write faults.json."),
+) -> None:
+    """Write a synthetic authority's extracts in the DESIGN §3 contract."""
+    from psw_synth import generate
+
+    try:
+        first, _, last = years.partition("-")
+        year_list = list(range(int(first), int(last or first) + 1))
+    except ValueError:
+        console.print(f"[red]--years takes YYYY or YYYY-YYYY; got {years!r}.[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
+    if scale <= 0 or authorities < 1 or not year_list:
+        console.print("[red]--scale must be > 0, --authorities ≥ 1 and --years non-empty.[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    files = generate(out_dir, year_list, seed=seed, scale=scale, authorities=authorities, faults=faults)
+    out.print(f"Wrote {len(files)} files under {out_dir}.")
+
+
+@app.command()
+@guarded
+def ui(
+    host: str = typer.Option("127.0.0.1", "--host", help="Bind address (loopback by default)."),
+    port: int = typer.Option(3000, "--port"),
+) -> None:
+    """Start the Dagster UI; stops cleanly on Ctrl-C or SIGTERM."""
+    from pipelines.dagster_home import exec_dagster_dev
+
+    exec_dagster_dev(host, port)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    logging.getLogger("dagster").setLevel(logging.WARNING)
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

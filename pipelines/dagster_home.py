@@ -1,0 +1,40 @@
+"""DAGSTER_HOME (default .dagster/, telemetry off) and starting the UI with sane signals."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+DAGSTER_YAML = """\
+# Written by psw-report. Telemetry is off: this machine may have no internet (STACK_NOTES).
+telemetry:
+  enabled: false
+"""
+
+
+def ensure_dagster_home() -> Path:
+    home = Path(os.environ.get("DAGSTER_HOME") or ".dagster").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    return home
+
+
+def exec_dagster_dev(host: str, port: int) -> None:
+    """Replace this process with `dagster dev`.
+
+    bash starts background jobs with SIGINT ignored, and dagster copies that handler to
+    SIGTERM, so the UI would ignore both (STACK_NOTES). Reset SIGINT to default first.
+    """
+    ensure_dagster_home()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    dagster = Path(sys.executable).with_name("dagster")
+    args = [str(dagster), "dev", "-w", "workspace.yaml", "--host", host, "--port", str(port)]
+    os.execv(str(dagster), args)

@@ -1,0 +1,23 @@
+"""Reporting-year partitions: one dynamic partition per `data/raw/<year>/` folder.
+
+Dynamic rather than static so that a new year folder is picked up by the sensor (and by
+`psw build`) without reloading the code location.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import dagster as dg
+
+reporting_year = dg.DynamicPartitionsDefinition(name="reporting_year")
+
+YEAR_DIR = re.compile(r"^\d{4}$")
+
+
+def year_folders(raw_dir: Path) -> dict[int, Path]:
+    """Year folders under raw_dir, e.g. {2024: data/raw/2024}."""
+    if not raw_dir.is_dir():
+        return {}
+    return {int(p.name): p for p in sorted(raw_dir.iterdir()) if p.is_dir() and YEAR_DIR.match(p.name)}
