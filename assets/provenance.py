@@ -43,7 +43,7 @@ def git_commit() -> str:
 
 def input_files(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     """One row per input file of the year: file, extract, SHA-256 and rows loaded."""
-    from assets.ingest.contract import RAW_TABLES
+    from assets.ingest.contract import TABLES as RAW_TABLES
 
     parts = []
     for name in RAW_TABLES:

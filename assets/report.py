@@ -1,6 +1,5 @@
 """The annual_report asset: renders report/ from build/<Y>/published.duckdb only."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

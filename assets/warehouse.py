@@ -10,9 +10,11 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from assets.ingest.contract import RAW_TABLES
+from assets.ingest.contract import TABLES as RAW_TABLES
 
 SCHEMAS = ("candidate", "raw", "staging", "metrics", "published")
+# The extracts plus the redacted validation results (warnings reach the data-quality appendix).
+WAREHOUSE_TABLES = (*RAW_TABLES, "validation_problems")
 
 
 def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
@@ -32,7 +34,7 @@ def write_candidates(
     counts = {}
     con.execute("BEGIN TRANSACTION")
     try:
-        for name in RAW_TABLES:
+        for name in WAREHOUSE_TABLES:
             frame = tables.get(name)
             exists = _exists(con, "candidate", name)
             if exists:
@@ -63,13 +65,13 @@ def _exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
 def promote_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
     """Swap the year's candidates into raw.* in one transaction; absent extracts clear the year."""
     ensure_schemas(con)
-    present = {name for name in RAW_TABLES if _exists(con, "candidate", name) and con.execute(
+    present = {name for name in WAREHOUSE_TABLES if _exists(con, "candidate", name) and con.execute(
         f"SELECT count(*) > 0 FROM candidate.{name} WHERE reporting_year = ?", [year]
     ).fetchone()[0]}
     counts = {}
     con.execute("BEGIN TRANSACTION")
     try:
-        for name in RAW_TABLES:
+        for name in WAREHOUSE_TABLES:
             if name in present:
                 con.execute(
                     f"CREATE TABLE IF NOT EXISTS raw.{name} AS SELECT * FROM candidate.{name} WHERE false"

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-BENCHMARKS_PATH = Path(__file__).resolve().parents[1] / "data" / "reference" / "national_benchmarks.csv"
+BENCHMARKS_PATH = (
+    Path(__file__).resolve().parents[1] / "data" / "reference" / "national_benchmarks.csv"
+)
 
 # The DfE release whose (revised) series we calibrate children's figures to.
 BENCHMARK_VINTAGE = "DfE Children's social work workforce, reporting-year 2025 release"
@@ -37,8 +39,8 @@ ADULTS_CASELOAD = 16.0
 # Size of the single sample authority at scale 1: headcount in post at R, agency included.
 # Chosen so that ~350 spells are held in a year and 153 authorities give roughly the national
 # 36k children's and 18k adults' social workers (DESIGN §6).
-CHILDREN_HEADCOUNT = 210
-ADULTS_HEADCOUNT = 108
+CHILDREN_HEADCOUNT = 185
+ADULTS_HEADCOUNT = 92
 
 # Between-authority spread, used only when several authorities are generated: sizes are
 # log-normal around the reference size; rates get a normal offset (percentage points).
@@ -72,9 +74,9 @@ SESSIONS_P_ASYE = (0.03, 0.09, 0.78, 0.10)
 RESPONSE_RATE = 0.40
 
 # ASYE protected caseloads: mean open allocations at R (cap is 10 in authority.yml).
-ASYE_MEAN_CASELOAD = 7.0
+ASYE_MEAN_CASELOAD = 6.5
 CO_WORKED_SHARE = 0.05  # share of open allocations where a second worker holds the same case
-CLOSED_PER_OPEN = 0.85  # allocations closed in P per allocation open at R
+CLOSED_PER_OPEN = 0.75  # allocations closed in P per allocation open at R
 
 # Assessments per case-holding FTE per year, and the share completed within timescale.
 ASSESSMENTS_PER_FTE = {"children": 12.0, "adults": 10.0}

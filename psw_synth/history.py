@@ -179,6 +179,9 @@ def simulate_history(
         start = r0 - 1 - tenure.astype(np.int64)
         origin = draw(rng, lk.START_ORIGINS, lk.START_ORIGIN_WEIGHTS, n_direct)
         direct = new_people(rng, numbers, s, 0, start, origin)
+        # Age at R0: working age, and at least 22 when the spell started.
+        age_now = np.maximum(rng.uniform(24, 60, n_direct), tenure / DAYS_PER_YEAR + 22)
+        direct.cols["birth"] = r0 - np.round(age_now * DAYS_PER_YEAR).astype(np.int64)
         # Start origin was not recorded before the current HR system.
         direct.cols["start_origin"] = np.where(start < records_began, 0, origin)
         direct_fte_0[service] = direct["fte"].sum()
@@ -202,7 +205,6 @@ def simulate_year(
     p0, r = day(config.period_start(year)), day(config.reference_date(year))
     open_ = spells["end"] == NO_END
     new_parts: list[Spells] = []
-    budget_left: dict[int, float] = {}
     incoming_fte = {0: 0.0, 1: 0.0}
 
     # 1. Moves between services: a spell ends (reason 7) and one starts in the other service
@@ -293,7 +295,6 @@ def simulate_year(
         reason, destination = leaving_codes(rng, n_leave)
         spells["reason_leave"][leavers] = reason
         spells["destination"][leavers] = destination
-        budget_left[s] = budget
 
         # 6. Team moves inside the service: the same spell, a new team from this year on.
         stayers = order[n_leave:]
@@ -301,9 +302,8 @@ def simulate_year(
         moving = stayers[rng.random(len(stayers)) < cal.TEAM_MOVE_RATE]
         n_teams = len(lk.TEAMS[service])
         spells["prev_team"][moving] = spells["team"][moving]
-        spells["team"][moving] = (spells["team"][moving] + rng.integers(1, n_teams, len(moving))) % (
-            n_teams
-        )
+        shift = rng.integers(1, n_teams, len(moving))  # any other team of the service
+        spells["team"][moving] = (spells["team"][moving] + shift) % n_teams
         spells["team_move_year"][moving] = year
 
         # 7. Agency starters bring agency FTE at R to the target agency rate.

@@ -4,11 +4,12 @@ Thin wrappers: the logic lives in assets.ingest (readers, pseudonymisation, scru
 assets.checks (suites, cross-extract SQL) and assets.warehouse (candidates, promote).
 """
 
-from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import dagster as dg
+import pandas as pd
 
 from assets.common import CODE_VERSION, OWNER, authority, partition_year, problems_table, year_dir
 from assets.ingest.contract import EXTRACTS
@@ -65,59 +66,64 @@ def _extract_of(problem) -> str:
 )
 def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings, warehouse: WarehouseResource):
     """Read, check and prepare every extract of the year into candidate.* tables."""
-    from assets.checks.validate import validate_folder
+    from assets.checks.validate import ValidationReport, validate_reads
     from assets.ingest.load import prepare_year
     from assets.ingest.pseudonymise import resolve_key
+    from pipelines.sensors import file_sha256
 
     year = partition_year(context)
     folder = year_dir(settings, year)
     config = authority(settings)
-    report = validate_folder(folder, config, year)
-    prepared = prepare_year(
-        folder, year, config,
-        resolve_key(os.environ.get("PSW_PSEUDONYMISATION_KEY"),
-                    [f["sha256"] for f in report_files(report)], settings_manifest(settings)),
-    )
+    hashes = [file_sha256(p) for p in sorted(folder.iterdir()) if p.is_file()]
+    key = resolve_key(os.environ.get("PSW_PSEUDONYMISATION_KEY"), hashes, sample_manifest(settings))
+    prepared = prepare_year(folder, year, config, key)
+    # The suites run on the prepared (pseudonymised) frames: one read serves both.
+    report = validate_reads(prepared.read_results, config, year, ValidationReport(folder=str(folder)))
+    problems = list(dict.fromkeys([*prepared.problems, *report.problems]))
+    tables = dict(prepared.tables)
+    tables["validation_problems"] = validation_frame(problems, year)
     with warehouse.connect() as con:
-        counts = write_candidates(con, year, prepared.tables)
+        counts = write_candidates(con, year, tables)
     by_extract: dict[str, list] = {}
-    for p in report.problems:
+    for p in problems:
         by_extract.setdefault(_extract_of(p), []).append(p)
-    files = prepared.files
-    for name, key in CANDIDATE_KEYS.items():
-        table_rows = counts.get(name, 0)
-        info = files.get(name) or {}
+    for name, key_ in CANDIDATE_KEYS.items():
+        sources = prepared.files_for(name)
         yield dg.MaterializeResult(
-            asset_key=key,
+            asset_key=key_,
             metadata={
-                "present": name in files,
-                "source_sha256": info.get("sha256", ""),
-                "source_file": os.path.basename(str(info.get("path", ""))),
-                "row_count": dg.MetadataValue.int(int(table_rows)),
+                "present": bool(sources),
+                "source_files": ", ".join(sorted(str(s.get("file") or os.path.basename(str(s.get("path", "")))) for s in sources)),
+                "source_sha256": ", ".join(sorted(s.get("sha256", "") for s in sources)),
+                "row_count": dg.MetadataValue.int(int(counts.get(name, 0))),
             },
         )
-        problems = by_extract.get(name, [])
-        errors = [p for p in problems if p.severity == "error"]
+        found = by_extract.get(name, [])
+        errors = [p for p in found if p.severity == "error"]
         yield dg.AssetCheckResult(
-            asset_key=key,
+            asset_key=key_,
             check_name=f"gx_suite_{name}",
             passed=not errors,
-            severity=dg.AssetCheckSeverity.ERROR if errors else dg.AssetCheckSeverity.WARN,
+            severity=dg.AssetCheckSeverity.ERROR,
             metadata={
                 "errors": len(errors),
-                "warnings": len(problems) - len(errors),
-                "failing_rows": problems_table(problems),
+                "warnings": len(found) - len(errors),
+                "failing_rows": problems_table(found),
             },
         )
 
 
-def report_files(report) -> list[dict]:
-    return list(getattr(report, "files", {}).values())
+def validation_frame(problems, year: int) -> pd.DataFrame:
+    """Validation results for the warehouse, values redacted (DESIGN §2)."""
+    rows = [p.redacted().to_dict() for p in problems]
+    frame = pd.DataFrame(rows, columns=["file", "rule", "severity", "why", "action", "row", "column",
+                                        "column_letter", "value"])
+    frame = frame.drop(columns=["value"]).astype({"row": "Int64"})
+    frame.insert(0, "reporting_year", year)
+    return frame
 
 
-def settings_manifest(settings: PswSettings):
-    from pathlib import Path
-
+def sample_manifest(settings: PswSettings) -> Path:
     return Path(settings.raw_dir).parent / "sample_manifest.json"
 
 
@@ -139,11 +145,12 @@ def settings_manifest(settings: PswSettings):
     ],
 )
 def candidate_year(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    from assets.checks.cross_extract import cross_extract_problems_sql
+    from assets.checks.cross_extract import check_frames
 
     year = partition_year(context)
     with warehouse.connect() as con:
-        problems = cross_extract_problems_sql(con, year)
+        frames = candidate_frames(con, year)
+    problems = check_frames(frames)
     errors = [p for p in problems if p.severity == "error"]
     yield dg.MaterializeResult(metadata={"problems": len(problems)})
     yield dg.AssetCheckResult(
@@ -151,6 +158,19 @@ def candidate_year(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         passed=not errors,
         metadata={"errors": len(errors), "failing_rows": problems_table(problems)},
     )
+
+
+def candidate_frames(con, year: int) -> dict[str, pd.DataFrame]:
+    """This year's candidate rows (other years' candidates may sit beside them)."""
+    from assets.warehouse import WAREHOUSE_TABLES, _exists
+
+    frames = {}
+    for name in WAREHOUSE_TABLES:
+        if name != "validation_problems" and _exists(con, "candidate", name):
+            frame = con.execute(f"SELECT * FROM candidate.{name} WHERE reporting_year = ?", [year]).df()
+            if len(frame):
+                frames[name] = frame.rename(columns={"source_row": "_row"})
+    return frames
 
 
 @dg.asset(

@@ -1,6 +1,5 @@
 """Staging and metrics assets: thin wrappers over the SQL in assets/staging and assets/metrics."""
 
-from __future__ import annotations
 
 import dagster as dg
 
@@ -21,12 +20,14 @@ from pipelines.resources import PswSettings, WarehouseResource
     description="staging.* models, one row per stated grain: worker spell, worker-month, case "
     "allocation, assessment, audit, response-item.",
 )
-def staging_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def staging_models(
+    context: dg.AssetExecutionContext, settings: PswSettings, warehouse: WarehouseResource
+):
     from assets.staging.models import build_staging
     from assets.warehouse import table_counts
 
     with warehouse.connect() as con:
-        build_staging(con)
+        build_staging(con, authority(settings))
         counts = table_counts(con, "staging", partition_year(context))
     return dg.MaterializeResult(metadata={"row_counts": dg.MetadataValue.json(counts)})
 
@@ -48,7 +49,7 @@ def metrics_measures(context: dg.AssetExecutionContext, settings: PswSettings, w
 
     year = partition_year(context)
     with warehouse.connect() as con:
-        build_metrics(con, year, authority(settings))
+        build_metrics(con, year, authority(settings), rebuild_staging=False)
         rows = con.execute(
             "SELECT count(*) FROM metrics.measures WHERE reporting_year = ?", [year]
         ).fetchone()[0]

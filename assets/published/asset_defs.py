@@ -1,6 +1,5 @@
 """Published asset: disclosure-controlled tables, CSV/ODS files and the report's snapshot."""
 
-from __future__ import annotations
 
 from pathlib import Path
 
@@ -30,7 +29,7 @@ def published_tables(context: dg.AssetExecutionContext, settings: PswSettings, w
     year = partition_year(context)
     out = Path(settings.out_dir) / str(year)
     with warehouse.connect() as con:
-        tables = publish_year(con, year, authority(settings), out)
+        tables = publish_year(con, year, authority(settings), out, Path(settings.raw_dir))
     metadata = {
         "tables": dg.MetadataValue.json({name: len(frame) for name, frame in tables.items()}),
         "snapshot": dg.MetadataValue.path(str(out / "published.duckdb")),

@@ -59,7 +59,15 @@ def _kernel_manager(spec_dir: Path) -> KernelManager:
     kernel_dir = spec_dir / KERNEL_NAME
     kernel_dir.mkdir(parents=True)
     spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [
+            sys.executable,
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            "{connection_file}",
+            # Keep the kernel's start-up notices out of the author's console.
+            "--IPKernelApp.log_level=ERROR",
+        ],
         "display_name": "psw-report",
         "language": "python",
     }
@@ -132,9 +140,7 @@ def _error_message(cell: _Cell, outputs: list, project_dir: Path) -> str:
         if lines:
             # The chunk body starts on the line after its opening fence.
             file_line = cell.chunk.start.lineno + int(lines[-1])
-            where = where.replace(
-                f"line {cell.chunk.start.lineno})", f"line {file_line})"
-            )
+            where = where.replace(f"line {cell.chunk.start.lineno})", f"line {file_line})")
         return f"The report failed in {where}: {ename}: {evalue}"
     return (
         f"The report failed in inline expression `{{python}} {cell.inline_expr}` "
@@ -172,7 +178,12 @@ def _attr(value: str) -> str:
 
 
 def _chunk_markdown(
-    chunk: Chunk, outputs: list, ordinal: int, media_dir: Path, warnings: list[str]
+    chunk: Chunk,
+    outputs: list,
+    ordinal: int,
+    media_dir: Path,
+    warnings: list[str],
+    project_dir: Path,
 ) -> str:
     options = chunk.options
     if options.get("include") is False:
@@ -212,7 +223,7 @@ def _chunk_markdown(
             parts.append(f"```\n{data['text/plain']}\n```")
         elif "text/html" in data:
             warnings.append(
-                f"{chunk.describe()}: an HTML-only output was left out; show tables with "
+                f"{chunk.describe(project_dir)}: an HTML-only output was left out; show tables with "
                 "Markdown(df.to_markdown(index=False)) so every format gets them."
             )
     return "\n\n".join(part.strip("\n") for part in parts if part.strip())
@@ -246,6 +257,12 @@ def execute_document(
     """Execute every chunk and inline expression; return the document as pandoc markdown."""
     cells: list[_Cell] = []
     pieces: list[tuple[str, object]] = []  # ("md", text with placeholders) | ("chunk", index)
+    has_parameters_cell = any(
+        isinstance(s, Chunk) and _is_parameters_chunk(s) for s in document.segments
+    )
+    if params and not has_parameters_cell:
+        # No parameters cell: papermill injects at the top; do the same.
+        cells.append(_Cell(_param_code(params)))
     injected = False
     for segment in document.segments:
         if isinstance(segment, Markdown):
@@ -261,13 +278,6 @@ def execute_document(
         if _is_parameters_chunk(segment) and not injected and params:
             cells.append(_Cell(_param_code(params)))
             injected = True
-    if params and not injected:
-        # No parameters cell: papermill injects at the top; do the same.
-        cells.insert(0, _Cell(_param_code(params)))
-        pieces = [(k, v + 1 if k == "chunk" else v) for k, v in pieces]
-        shift = 1
-    else:
-        shift = 0
 
     outputs = _run_cells(cells, work_dir, project_dir)
     warnings: list[str] = []
@@ -278,14 +288,16 @@ def execute_document(
             ordinal += 1
             cell = cells[value]
             text_parts.append(
-                _chunk_markdown(cell.chunk, outputs[value], ordinal, media_dir, warnings)
+                _chunk_markdown(
+                    cell.chunk, outputs[value], ordinal, media_dir, warnings, project_dir
+                )
             )
         else:
             text_parts.append(value)
     markdown = "\n\n".join(text_parts)
 
     def inline_value(match: re.Match) -> str:
-        index = int(match.group(1)) + shift
+        index = int(match.group(1))
         texts = [
             o["data"]["text/markdown"]
             for o in outputs[index]

@@ -109,7 +109,7 @@ def _calendar_years(con: duckdb.DuckDBPyConnection, years: list[int]) -> tuple[i
     if "assessments" in existing_tables(con, "raw"):
         lo, hi = con.execute(
             "select min(year(start_date)), max(year(start_date)) from raw.assessments"
-        ).fetchone()
+        ).fetchall()[0]
         if lo is not None:
             first, last = min(first, int(lo)), max(last, int(hi) + 1)
     return first, last

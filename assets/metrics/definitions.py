@@ -1,0 +1,325 @@
+"""The registry of measures: one entry per measure name in `metrics.measures` (DESIGN §4).
+
+`docs/measures.md` is generated from this registry (`render_markdown`), and
+`tests/metrics/test_metrics_definitions.py` fails when the two drift apart or when the SQL emits
+a measure that is not registered here. Fields:
+
+- `unit`: one of UNITS.
+- `section`: the report section the measure belongs to.
+- `wilson`: True for proportions of counts, which carry a 95% Wilson interval (n = the integer
+  denominator) and a Newcombe interval on year-on-year changes.
+- `count_kind`: what the integer counts behind the measure count, for disclosure control:
+  `people`, `cases`, `responses` or `none`.
+- `breakdown_only`: True when the measure appears only with a breakdown (not in the headline file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+UNITS = (
+    "percent", "fte", "headcount", "days per fte", "cases per fte", "hours per fte",
+    "score 0-100", "hours per week", "count",
+)
+
+DFE = (
+    "DfE, Children's social work workforce: methodology (CSWW census), "
+    "explore-education-statistics.service.gov.uk"
+)
+SFC = "Skills for Care, the workforce employed by adult social services departments (ASC-WDS)"
+LGA = (
+    "LGA, Standards for employers of social workers in England (2020) and the Social Work "
+    "Health Check"
+)
+LGA_S5 = "LGA employer standard 5 (supervision at least monthly; more often for newly qualified)"
+ASYE = "Skills for Care / DfE ASYE framework (protected caseload); cap from authority.yml"
+TIMELY = (
+    "DfE, Working Together to Safeguard Children (single assessment within 45 working days); "
+    "Care Act 2014 assessments: local timescale; timescales from authority.yml"
+)
+CLA = "DfE, Children looked after in England (SSDA903) definition of a looked-after child"
+LOCAL = "psw-report DESIGN §4 (local definition)"
+CSWW_CODES = "DfE CSWW census specification (code lists)"
+
+HEALTH_CHECK_THEMES = (
+    "workload", "wellbeing", "stress", "supervision", "learning", "equality", "culture",
+    "intention_to_stay", "practice",
+)
+LGA_STANDARDS = {
+    1: "strong and clear social work framework",
+    2: "effective workforce planning",
+    3: "safe workloads and case allocation",
+    4: "wellbeing",
+    5: "supervision",
+    6: "continuing professional development",
+    7: "professional registration",
+    8: "strategic partnerships",
+}
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    unit: str
+    section: str
+    definition: str
+    source: str
+    wilson: bool = False
+    count_kind: str = "none"
+    services: tuple[str, ...] = ("children", "adults", "all")
+    breakdown_only: bool = False
+
+
+_T, _R, _L, _P, _H = (
+    "Turnover and retention", "Recruitment", "Learning and development", "Practice quality",
+    "Social work health check",
+)
+
+_CORE = [
+    Measure("fte_in_post", "fte", _T,
+            "Σ fte of directly employed spells in post at the reference date R.", DFE),
+    Measure("headcount_in_post", "headcount", _T,
+            "Distinct directly employed workers in post at R. With a breakdown (ethnicity, "
+            "gender, age_band): the headcount in each category.", DFE, count_kind="people"),
+    Measure("starters_fte", "fte", _R,
+            "Σ fte of directly employed spells starting in the period P (a move from the other "
+            "service is a starter in the service, not in `all`).", DFE),
+    Measure("leavers_fte", "fte", _T,
+            "Σ fte of directly employed spells ending in P (a move to the other service is a "
+            "leaver from the service, not from `all`).", DFE),
+    Measure("turnover_rate_fte", "percent", _T,
+            "100 × leavers_fte / fte_in_post (the DfE definition). With breakdown "
+            "`rolling_12_month`: at each month end M in P, 100 × Σ fte of leavers in "
+            "(M − 12 months, M] / fte in post at M.", DFE),
+    Measure("turnover_rate_headcount", "percent", _T,
+            "100 × distinct directly employed leavers in P / headcount_in_post.",
+            f"{DFE}; {SFC} (adults' turnover is on headcount)", wilson=True, count_kind="people"),
+    Measure("vacancy_rate_fte", "percent", _R,
+            "100 × vacancies_fte (hr_vacancies) / (vacancies_fte + fte_in_post).", DFE),
+    Measure("agency_rate_fte", "percent", _T,
+            "100 × A / (A + fte_in_post), A = Σ fte of agency spells in post at R (HR extract).",
+            DFE),
+    Measure("agency_rate_headcount", "percent", _T,
+            "100 × agency headcount in post at R / (agency headcount + headcount_in_post).",
+            SFC, count_kind="people"),
+    Measure("absence_days_per_fte", "days per fte", _T,
+            "Σ working_days_lost over directly employed spells active in P / fte_in_post.", DFE),
+    Measure("absence_rate", "percent", _T,
+            "100 × Σ working_days_lost / (fte_in_post × working days in P).", DFE),
+    Measure("stress_absence_share", "percent", _T,
+            "100 × Σ stress_days_lost / Σ working_days_lost over the same spells.", LOCAL),
+    Measure("stability_rate", "percent", _T,
+            "100 × headcount in post at R whose spell started on or before R − 2 years / "
+            "headcount_in_post.", f"{DFE} (time in service); {LOCAL}", wilson=True,
+            count_kind="people"),
+    Measure("caseload_fte", "cases per fte", _P,
+            "Allocations open at R held by in-post workers (agency included; a case held by two "
+            "workers counts for each) / Σ fte of the in-post spells (agency included) of "
+            "workers holding ≥ 1 open allocation at R.", DFE, count_kind="cases"),
+    Measure("children_looked_after", "count", _P,
+            "Distinct case_id with a `cla` allocation open at R.", CLA, count_kind="cases",
+            services=("children", "all")),
+    Measure("supervision_compliance", "percent", _P,
+            "100 × compliant worker-months / eligible worker-months (agency included). Eligible: "
+            "a spell in post on the first and last day of a calendar month inside P; compliant: "
+            "≥ 1 session in the month (≥ 2 when the spell has asye = 1).", LGA_S5, wilson=True,
+            count_kind="people"),
+    Measure("asye_caseload_within_cap", "percent", _P,
+            "100 × directly employed asye = 1 spells in post at R whose worker holds at most the "
+            "cap in open allocations at R / such spells.", ASYE, wilson=True, count_kind="people"),
+    Measure("assessment_timeliness", "percent", _P,
+            "100 × assessments completed in P within timescale / assessments completed in P "
+            "(agency included). single_assessment: 45 working days counted from the day after "
+            "the start; care_act_assessment: 28 calendar days; `other` only with a timescale "
+            "in authority.yml.", TIMELY, wilson=True, count_kind="cases"),
+    Measure("audits_good_or_better", "percent", _P,
+            "100 × audits in P graded good or outstanding / audits in P.", LOCAL, wilson=True,
+            count_kind="cases"),
+    Measure("learning_hours_per_fte", "hours per fte", _L,
+            "Σ hours completed in P by directly employed workers in post at R / fte_in_post "
+            "(service of the spell in post at R). With breakdown `category`: the hours of that "
+            "learning category / fte_in_post.", f"{LOCAL}; LGA employer standard 6 (CPD)"),
+    Measure("health_check_response_rate", "percent", _H,
+            "100 × responses / headcount invited.", LGA, wilson=True, count_kind="responses"),
+    Measure("health_check_score_wellbeing", "score 0-100", _H,
+            "Mean over all answers to the wellbeing items (standard 0) of (v − 1) / 4 × 100, "
+            "v reversed (6 − v) for reverse-scored items. Denominator = respondents.", LGA,
+            count_kind="responses"),
+    Measure("hours_over_contract_mean", "hours per week", _H,
+            "Mean hours_over_contract over respondents who answered (numerator = Σ hours, "
+            "denominator = respondents).", LOCAL, count_kind="responses"),
+]
+
+_STANDARDS = [
+    Measure(f"health_check_score_standard_{n}", "score 0-100", _H,
+            f"LGA standard {n} ({label}): mean over all answers to the standard's items of "
+            "(v − 1) / 4 × 100, v reversed (6 − v) for reverse-scored items. Denominator = "
+            "respondents. With breakdown `role_group`: the same by respondent role.", LGA,
+            count_kind="responses")
+    for n, label in LGA_STANDARDS.items()
+]
+
+_THEMES = [
+    Measure(f"health_check_agree_{theme}", "percent", _H,
+            f"100 × answers of 4 or 5 / answers, over the `{theme}` items, as given (not "
+            "reversed).", LGA, wilson=True, count_kind="responses")
+    for theme in HEALTH_CHECK_THEMES
+]
+
+_BREAKDOWN_ONLY = [
+    Measure("in_post_share", "percent", _T,
+            "100 × headcount in post in the category / headcount_in_post (breakdowns: ethnicity, "
+            "gender, age_band).", CSWW_CODES, count_kind="people", breakdown_only=True),
+    Measure("starters_headcount", "headcount", _R,
+            "Distinct directly employed starters in P in the category (breakdowns: "
+            "start_origin, route, ethnicity, gender, age_band). Routes overlap: a starter can "
+            "be on more than one.", CSWW_CODES, count_kind="people", breakdown_only=True),
+    Measure("starters_share", "percent", _R,
+            "100 × starters in the category / all starters.", CSWW_CODES, count_kind="people",
+            breakdown_only=True),
+    Measure("leavers_headcount", "headcount", _T,
+            "Distinct directly employed leavers in P in the category (breakdowns: reason_leave, "
+            "leaver_destination, ethnicity, gender, age_band).", CSWW_CODES,
+            count_kind="people", breakdown_only=True),
+    Measure("leavers_share", "percent", _T,
+            "100 × leavers in the category / all leavers.", CSWW_CODES, count_kind="people",
+            breakdown_only=True),
+    Measure("audits_count", "count", _P, "Audits in P with the grade (breakdown: grade).",
+            LOCAL, count_kind="cases", breakdown_only=True),
+    Measure("audits_share", "percent", _P, "100 × audits in P with the grade / audits in P.",
+            LOCAL, count_kind="cases", breakdown_only=True),
+]
+
+MEASURES: dict[str, Measure] = {
+    m.name: m for m in _CORE + _STANDARDS + _THEMES + _BREAKDOWN_ONLY
+}
+
+
+def wilson_measures() -> list[str]:
+    """Names of the measures that are proportions of counts (Wilson intervals)."""
+    return [m.name for m in MEASURES.values() if m.wilson]
+
+
+# Every ambiguity met while implementing DESIGN §4, with the choice made. Mirrored in
+# docs/measures.md ("Choices we made").
+DECISIONS: list[tuple[str, str]] = [
+    ("Missing values",
+     "A measure whose denominator is zero, or with no data, has no row in metrics.measures "
+     "(published as [z] or [x]). Only the rolling 12-month turnover keeps rows with a blank "
+     "value, for months that need a missing previous-year extract ([x])."),
+    ("Moves between services: 'within 7 days'",
+     "The new spell starts 0 to 7 calendar days after the reason_leave 7 end date (inclusive). "
+     "Matches are looked for across every loaded year's HR extract, so a move across 30 "
+     "September is recognised on both sides. The agency status of the new spell is not "
+     "checked."),
+    ("Blank agency_worker and ASYE/route flags",
+     "A blank agency_worker is treated as 0 (directly employed); blank route flags and asye as "
+     "0."),
+    ("Stability for `all`",
+     "Uses each spell's own role_start_date, so a worker who moved between services within the "
+     "last two years is not counted as stable for `all`."),
+    ("Absence",
+     "Working days lost are summed over directly employed spells active in P (in post on at "
+     "least one day), including leavers; blanks count as 0. Working days in P are Monday to "
+     "Friday less the nation's bank holidays. DfE's own absence denominator was not seen, so "
+     "the absence benchmark is marked 'differs'."),
+    ("Caseload numerator",
+     "Only allocations open at R whose worker has a spell in post at R in the same service "
+     "count; an open allocation held by someone who has left is a data-quality issue and is "
+     "left out. A worker's FTE is the sum of their in-post spells in the service."),
+    ("ASYE caseload",
+     "A worker's open allocations are counted across both services against the cap."),
+    ("Supervision",
+     "Sessions are matched to the worker (not the spell) within the calendar month, from the "
+     "same reporting year's supervision extract. No supervision extract: no measure (not 0%)."),
+    ("Learning hours",
+     "A worker in post at R in both services counts once for `all`. Hours completed in P count "
+     "even when completed in an earlier spell. No learning extract: no measure."),
+    ("Health check scores",
+     "The mean is over answers (as DESIGN §4 says), not over respondents; numerator is blank "
+     "and denominator is the number of respondents who answered at least one item of the "
+     "standard, for disclosure control. Standards 2-8 without codebook items get no row."),
+    ("Agree shares",
+     "Wilson intervals use answers as n; answers from one respondent are not independent, so "
+     "the interval is narrower than it should be for multi-item themes."),
+    ("Hours over contract",
+     "numerator = Σ hours, denominator = respondents who answered."),
+    ("Breakdowns",
+     "Counts are distinct workers (integer) in value and numerator, with the population total "
+     "in denominator; shares are separate measures (in_post_share, starters_share, "
+     "leavers_share, audits_share). Blank characteristics are 'not recorded'. Starter routes "
+     "overlap, so route shares need not sum to 100."),
+    ("Vacancy rate for `all`",
+     "Given only when every service with staff in post has a vacancies row."),
+    ("Headcount turnover above 100%",
+     "When leavers exceed the headcount in post, no Wilson interval is given."),
+    ("Year-on-year changes",
+     "Only consecutive reporting years. Proportions of counts get a Newcombe hybrid score "
+     "interval and 'rose'/'fell' only when it excludes 0, else 'was similar to'. Other measures "
+     "have no interval; their direction is the sign of the change ('was unchanged' at 0) and "
+     "method says 'no interval'."),
+    ("Rolling turnover",
+     "Month ends inside P only. Leavers in P come from this year's extract and leavers in the "
+     "previous P from the previous year's extract; FTE in post at M from this year's extract."),
+    ("Backtest",
+     "Our turnover, vacancy, agency and caseload formulas reproduce DfE's national rates from "
+     "the same release's components within 0.05 points, except turnover 2022 and 2024 (DfE "
+     "leaves out LAs with unreliable leaver data) and the agency rate for 2023 and 2024 in the "
+     "2025 release (17.9 and 16.2 published; the file's components give 17.8 and 16.0; not "
+     "explained by DfE's notes). The test pins these differences."),
+    ("Benchmark years",
+     "A national figure for 'Sep YYYY' or 'year to Sep YYYY' is matched to reporting year "
+     "YYYY; one that names no single year is not used. The Wolverhampton-quoted 12.8% adults' "
+     "figure is not mapped (unverified)."),
+]
+
+
+def render_markdown() -> str:
+    """docs/measures.md, generated from MEASURES and DECISIONS."""
+    lines = [
+        "# Measures",
+        "",
+        "<!-- Generated from assets/metrics/definitions.py by "
+        "`python -m assets.metrics.definitions`; do not edit by hand. -->",
+        "",
+        "This appendix defines every figure in the report. R is the reference date (30 "
+        "September on the DfE basis, 31 March on the financial basis) and P the year to R "
+        "(1 October to 30 September on the DfE basis). A spell is *in post* on a day D when it "
+        "started on or before D and has not ended, or ends after D: someone who leaves on R is "
+        "a leaver, not in post. Unless a row says otherwise, workforce figures count directly "
+        "employed social workers only (agency workers are excluded). Each measure is given for "
+        "children's services, adults' services and both together (`all`). A move between "
+        "services (leaving one with reason 'moved within the LA' and starting in the other "
+        "within 7 days) is a leaver and a starter for each service but neither for `all`.",
+        "",
+        "Rates of counts (marked *Wilson*) carry a 95% Wilson score interval; changes between "
+        "years of these carry a Newcombe interval, and the report says a figure rose or fell "
+        "only when that interval excludes zero. FTE-based rates carry no interval.",
+        "",
+    ]
+    for section in dict.fromkeys(m.section for m in MEASURES.values()):
+        lines += [f"## {section}", "",
+                  "| measure | unit | definition | source | interval | counts |",
+                  "|---|---|---|---|---|---|"]
+        for m in MEASURES.values():
+            if m.section != section:
+                continue
+            services = "" if len(m.services) == 3 else f" ({', '.join(m.services)} only)"
+            kind = m.count_kind + (", breakdown only" if m.breakdown_only else "")
+            lines.append(
+                f"| `{m.name}` | {m.unit} | {m.definition}{services} | {m.source} | "
+                f"{'Wilson' if m.wilson else ''} | {kind} |"
+            )
+        lines.append("")
+    lines += ["## Choices we made", "",
+              "Where the definitions left room for doubt, this is what the pipeline does.", ""]
+    lines += [f"- **{title}.** {text}" for title, text in DECISIONS]
+    lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    target = Path(__file__).resolve().parents[2] / "docs" / "measures.md"
+    target.write_text(render_markdown(), encoding="utf-8")

@@ -1,0 +1,200 @@
+"""Build `metrics.measures` for one reporting year (DESIGN §4).
+
+Each measure family is one SQL file in `sql/` (a chain of CTEs ending `select * from final`)
+returning service, measure, breakdown, category, month_end, value, numerator, denominator.
+This module runs the families whose staging inputs exist, adds the unit and source from the
+registry (`definitions.py`), the 95% Wilson interval for proportions of counts
+(`intervals.py`), and replaces that year's rows.
+
+Missing values (DESIGN §4): a measure whose denominator is zero or that has no data gets no
+row. The one exception is the rolling 12-month turnover, whose months that need a missing
+previous-year extract keep a row with value NULL (published as [x]).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from assets.config import AuthorityConfig
+from assets.metrics.definitions import MEASURES
+from assets.metrics.intervals import wilson
+from assets.staging.models import build_staging, existing_tables
+
+SQL_DIR = Path(__file__).with_name("sql")
+
+# family -> staging tables it reads
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "workforce": ("worker_spells", "periods"),
+    "vacancies": ("worker_spells", "vacancies"),
+    "rolling_turnover": ("worker_spells", "periods"),
+    "breakdowns": ("worker_spells",),
+    "caseload": ("worker_spells", "case_allocations"),
+    "practice": ("worker_months", "supervision_sessions", "assessments", "audits"),
+    "learning": ("worker_spells", "learning_activities"),
+    "health_check": ("survey_answers", "survey_responses"),
+    "health_check_response": ("survey_responses", "survey_invited"),
+}
+
+# practice.sql reads several extracts; a missing one is stood in for by an empty relation.
+OPTIONAL_INPUTS = {"practice"}
+
+COLUMNS = [
+    "authority_code", "reporting_year", "measure", "service", "breakdown", "category",
+    "month_end", "value", "numerator", "denominator", "unit", "ci_lower", "ci_upper", "source",
+]
+
+CREATE_MEASURES = """
+create table if not exists metrics.measures (
+    authority_code varchar not null,
+    reporting_year integer not null,
+    measure varchar not null,
+    service varchar not null,
+    breakdown varchar,
+    category varchar,
+    month_end date,
+    value double,
+    numerator double,
+    denominator double,
+    unit varchar not null,
+    ci_lower double,
+    ci_upper double,
+    source varchar not null
+)
+"""
+
+_PARAM = re.compile(r"\$([a-z_]+)")
+
+
+def family_sql(family: str) -> str:
+    """The SQL text of one measure family."""
+    return (SQL_DIR / f"{family}.sql").read_text(encoding="utf-8")
+
+
+def run_family(
+    con: duckdb.DuckDBPyConnection, family: str, params: dict[str, object]
+) -> pd.DataFrame:
+    """Run one family's SQL with the named parameters it uses."""
+    sql = family_sql(family)
+    used = {name: params[name] for name in set(_PARAM.findall(sql))}
+    return con.execute(sql, used).df()
+
+
+def query_params(reporting_year: int, config: AuthorityConfig) -> dict[str, object]:
+    """Named parameters available to every family."""
+    return {
+        "reporting_year": reporting_year,
+        "reference_date": config.reference_date(reporting_year),
+        "period_start": config.period_start(reporting_year),
+        "asye_caseload_cap": int(config.targets["asye_caseload_cap"]),
+    }
+
+
+def _ensure_stand_ins(con: duckdb.DuckDBPyConnection, staging: set[str]) -> list[str]:
+    """Empty temporary stand-ins for missing optional practice inputs, so that the present
+    ones are still measured. Returns the names created (dropped again afterwards)."""
+    shapes = {
+        "worker_months": "select null::integer as reporting_year, null::varchar as service, "
+        "null::boolean as is_compliant",
+        "supervision_sessions": "select null::integer as reporting_year",
+        "assessments": "select null::integer as reporting_year, null::varchar as service, "
+        "null::boolean as completed_in_period, null::boolean as within_timescale",
+        "audits": "select null::integer as reporting_year, null::varchar as service, "
+        "null::boolean as audited_in_period, null::boolean as is_good_or_better, "
+        "null::varchar as grade",
+    }
+    created = []
+    for name, shape in shapes.items():
+        if name not in staging:
+            con.execute(f"create table staging.{name} as {shape} limit 0")
+            created.append(name)
+    return created
+
+
+def compute_measures(
+    con: duckdb.DuckDBPyConnection, reporting_year: int, config: AuthorityConfig
+) -> pd.DataFrame:
+    """Every measure for one year as a frame with the `metrics.measures` columns (staging must
+    already be built)."""
+    staging = existing_tables(con, "staging")
+    params = query_params(reporting_year, config)
+    frames = []
+    for family, needs in FAMILIES.items():
+        if family in OPTIONAL_INPUTS:
+            if not any(n in staging for n in needs):
+                continue
+            created = _ensure_stand_ins(con, staging)
+            try:
+                frames.append(run_family(con, family, params))
+            finally:
+                for name in created:
+                    con.execute(f"drop table staging.{name}")
+            continue
+        if set(needs) <= staging:
+            frames.append(run_family(con, family, params))
+    return finish(frames, reporting_year, config)
+
+
+def finish(frames: list[pd.DataFrame], reporting_year: int, config) -> pd.DataFrame:
+    """Drop missing values, add authority, year, unit, source and Wilson intervals."""
+    out = pd.concat([f for f in frames if not f.empty] or [pd.DataFrame(columns=COLUMNS[2:])])
+    out = out.reset_index(drop=True)
+    keep = out["value"].notna() | (out["breakdown"] == "rolling_12_month")
+    out = out[keep].copy()
+    unknown = set(out["measure"]) - set(MEASURES)
+    if unknown:
+        raise ValueError(f"measures missing from the registry: {sorted(unknown)}")
+    out["authority_code"] = config.code
+    out["reporting_year"] = reporting_year
+    out["unit"] = out["measure"].map({n: m.unit for n, m in MEASURES.items()})
+    out["source"] = out["measure"].map({n: m.source for n, m in MEASURES.items()})
+    is_wilson = out["measure"].map({n: m.wilson for n, m in MEASURES.items()})
+    is_wilson = is_wilson.astype(bool).to_numpy()
+    lower, upper = wilson(out["numerator"].to_numpy(float), out["denominator"].to_numpy(float))
+    out["ci_lower"] = np.where(is_wilson, 100 * lower, np.nan)
+    out["ci_upper"] = np.where(is_wilson, 100 * upper, np.nan)
+    return out[COLUMNS].sort_values(
+        ["measure", "service", "breakdown", "category", "month_end"], na_position="first"
+    ).reset_index(drop=True)
+
+
+def replace_year(
+    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, reporting_year: int, code: str
+) -> None:
+    """Replace one authority-year of `metrics.measures` with `frame`, in one transaction."""
+    con.execute("create schema if not exists metrics")
+    con.execute(CREATE_MEASURES)
+    con.register("_measures_frame", frame)
+    try:
+        con.execute("begin transaction")
+        con.execute(
+            "delete from metrics.measures where reporting_year = $y and authority_code = $code",
+            {"y": reporting_year, "code": code},
+        )
+        con.execute(
+            f"insert into metrics.measures select {', '.join(COLUMNS)} from _measures_frame"
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("_measures_frame")
+
+
+def build_metrics(
+    con: duckdb.DuckDBPyConnection,
+    reporting_year: int,
+    config: AuthorityConfig,
+    *,
+    rebuild_staging: bool = True,
+) -> None:
+    """(Re)build staging, then replace `reporting_year`'s rows of `metrics.measures`."""
+    if rebuild_staging:
+        build_staging(con, config)
+    frame = compute_measures(con, reporting_year, config)
+    replace_year(con, frame, reporting_year, config.code)

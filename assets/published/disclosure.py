@@ -1,0 +1,296 @@
+"""Statistical disclosure control for published tables (DESIGN §4 "Outputs and disclosure control").
+
+One cell of a published table is one row of a frame (a statistic with its count and derived
+columns). The rules, implemented once here and documented in docs/disclosure-control.md:
+
+- primary: a cell counting 1..threshold distinct people, cases or responses is `[c]`, and so is a
+  rate whose numerator or denominator counts that few; zeros stay 0;
+- secondary: no `[c]` may be recovered from an additive constraint (parts summing to a total,
+  children + adults = all, totals that are equal across linked breakdowns). A heuristic
+  suppresses the next-smallest non-zero cell of a group until every group hides enough, then an
+  LP audit (`scipy.optimize.linprog`) proves that every `[c]` keeps a feasible range at least
+  `threshold` wide, adding suppressions where it does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+# GSS shorthand ("Using symbols and shorthand", 2022).
+CONFIDENTIAL = "[c]"
+NOT_AVAILABLE = "[x]"
+NOT_APPLICABLE = "[z]"
+SHORTHAND = {
+    CONFIDENTIAL: "Confidential: withheld to protect individuals (statistical disclosure control).",
+    NOT_AVAILABLE: "Not available: the data were not supplied or not collected for this period.",
+    NOT_APPLICABLE: "Not applicable: the figure cannot be calculated (for example, a zero "
+    "denominator) or does not apply to this service.",
+}
+
+# Units published as whole numbers; every other number is rounded to one decimal place (GSS).
+COUNT_UNITS = frozenset({"count", "headcount", "people", "cases", "responses", "number", "n"})
+
+# A suppressed cell is never zero (zeros are published), so an intruder knows it is at least 1.
+SUPPRESSED_LOWER_BOUND = 1.0
+
+
+@dataclass(frozen=True)
+class Total:
+    """One additive constraint an intruder can use: the `parts` cells sum to the `total` cell.
+
+    Cells are row labels of the frame being protected. A single part means the two cells are
+    equal (the same total shown twice)."""
+
+    total: Hashable
+    parts: tuple[Hashable, ...]
+
+    @property
+    def cells(self) -> tuple[Hashable, ...]:
+        return (*self.parts, self.total)
+
+
+# ---------------------------------------------------------------------------------------------
+# Primary suppression
+
+
+def primary_suppressed(counts: pd.Series, threshold: int) -> pd.Series:
+    """True where a count of distinct people/cases/responses is 1..threshold (0 and NaN are not)."""
+    counts = pd.to_numeric(counts, errors="coerce")
+    return (counts >= 1) & (counts <= threshold)
+
+
+def rate_suppressed(numerator: pd.Series, denominator: pd.Series, threshold: int) -> pd.Series:
+    """True where a rate's numerator or denominator counts 1..threshold people."""
+    return primary_suppressed(numerator, threshold) | primary_suppressed(denominator, threshold)
+
+
+# ---------------------------------------------------------------------------------------------
+# Constraint builders (frames with a RangeIndex; labels are row positions)
+
+
+def category_totals(
+    frame: pd.DataFrame, group_cols: Sequence[str], category_col: str, total_label: str
+) -> list[Total]:
+    """One constraint per group: its category rows sum to its `total_label` row."""
+    out = []
+    for _, group in frame.groupby(list(group_cols), sort=True, dropna=False):
+        is_total = group[category_col] == total_label
+        if is_total.sum() == 1 and (~is_total).any():
+            out.append(Total(group.index[is_total][0], tuple(group.index[~is_total])))
+    return out
+
+
+def service_totals(frame: pd.DataFrame, key_cols: Sequence[str]) -> list[Total]:
+    """One constraint per key: children + adults = all (a missing service counts as zero)."""
+    out = []
+    for _, group in frame.groupby(list(key_cols), sort=True, dropna=False):
+        services = pd.Series(group.index, index=group["service"].to_numpy())
+        if "all" in services.index and services.index.isin(["children", "adults"]).any():
+            parts = tuple(services[services.index.isin(["children", "adults"])])
+            out.append(Total(services["all"], parts))
+    return out
+
+
+def equal_value_links(frame: pd.DataFrame, rows: pd.Index, value_col: str) -> list[Total]:
+    """Link cells holding the same true value (e.g. one population's total shown per
+    characteristic): publishing one copy would reveal a suppressed other."""
+    values = frame.loc[rows, value_col].dropna()
+    out = []
+    for _, same in values.groupby(values, sort=True):
+        first, *rest = same.index
+        out.extend(Total(first, (other,)) for other in rest)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# LP audit
+
+
+def _feasible_ranges(
+    values: pd.Series, hidden: pd.Series, totals: Sequence[Total], lower: float
+) -> pd.DataFrame:
+    """Min and max of each hidden cell given the published cells and the constraints."""
+    hidden_cells = list(values.index[hidden.to_numpy()])
+    free_cells = list(values.index[(~hidden & values.isna()).to_numpy()])  # [x]/[z]: unknown
+    variables = hidden_cells + free_cells
+    position = {cell: i for i, cell in enumerate(variables)}
+    rows, rhs = [], []
+    for constraint in totals:
+        coefficients = np.zeros(len(variables))
+        constant = 0.0
+        for cell, sign in [*((p, 1.0) for p in constraint.parts), (constraint.total, -1.0)]:
+            if cell in position:
+                coefficients[position[cell]] += sign
+            else:
+                constant += sign * float(values[cell])
+        if coefficients.any():
+            rows.append(coefficients)
+            rhs.append(-constant)
+    bounds = [(lower, None)] * len(hidden_cells) + [(0.0, None)] * len(free_cells)
+    a_eq = np.array(rows) if rows else None
+    b_eq = np.array(rhs) if rows else None
+    result = []
+    for cell in hidden_cells:
+        objective = np.zeros(len(variables))
+        objective[position[cell]] = 1.0
+        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        feasible = low.status == 0 and high.status in (0, 3)  # 3: unbounded above
+        upper = np.inf if high.status == 3 else (-high.fun if feasible else np.nan)
+        result.append((cell, low.fun if feasible else np.nan, upper, feasible))
+    ranges = pd.DataFrame(result, columns=["cell", "lower", "upper", "feasible"]).set_index("cell")
+    ranges["width"] = ranges["upper"] - ranges["lower"]
+    return ranges
+
+
+def audit_feasible_ranges(
+    table: pd.DataFrame,
+    totals_spec: Sequence[Total],
+    threshold: int,
+    column: str = "count",
+    lower: float = SUPPRESSED_LOWER_BOUND,
+) -> pd.DataFrame:
+    """For every `[c]` in `table[column]`, the range an intruder can infer from the published
+    cells and `totals_spec` (each `[c]` in [lower, ∞), each `[x]`/`[z]` in [0, ∞)).
+
+    Returns one row per `[c]` cell (indexed by its row label) with lower, upper, width,
+    feasible and ok (width ≥ threshold)."""
+    cells = table[column]
+    hidden = cells.astype("string").eq(CONFIDENTIAL).fillna(False).astype(bool)
+    values = pd.to_numeric(cells.where(~hidden), errors="coerce")
+    ranges = _feasible_ranges(values, hidden, totals_spec, lower)
+    ranges["ok"] = ranges["feasible"] & (ranges["width"] >= threshold)
+    return ranges
+
+
+# ---------------------------------------------------------------------------------------------
+# Secondary suppression
+
+
+def _next_smallest(values: pd.Series, suppressed: pd.Series, constraint: Total) -> Hashable | None:
+    """The smallest non-zero published cell of a group, parts before the total, then by label."""
+    candidates = [
+        (cell == constraint.total, float(values[cell]), str(cell), cell)
+        for cell in dict.fromkeys(constraint.cells)
+        if not suppressed[cell] and pd.notna(values[cell]) and values[cell] > 0
+    ]
+    return min(candidates, key=lambda c: c[:3])[3] if candidates else None
+
+
+def _group_needs_more(
+    values: pd.Series, suppressed: pd.Series, constraint: Total, threshold: int, lower: float
+) -> bool:
+    hidden = [cell for cell in dict.fromkeys(constraint.cells) if suppressed[cell]]
+    if len(hidden) == 1:
+        return True
+    if len(hidden) >= 2 and not suppressed[constraint.total]:
+        # The hidden parts' sum is public; each part's range is that sum minus the others' floor.
+        hidden_sum = float(values[hidden].sum())
+        return hidden_sum - lower * len(hidden) < threshold
+    return False
+
+
+def _propagate(
+    values: pd.Series, suppressed: pd.Series, totals: Sequence[Total], threshold: int, lower: float
+) -> pd.Series:
+    """Heuristic pass, repeated until stable so that suppressions spread across linked groups."""
+    suppressed = suppressed.copy()
+    changed = True
+    while changed:
+        changed = False
+        for constraint in totals:
+            while _group_needs_more(values, suppressed, constraint, threshold, lower):
+                cell = _next_smallest(values, suppressed, constraint)
+                if cell is None:
+                    break
+                suppressed[cell] = True
+                changed = True
+    return suppressed
+
+
+def secondary_suppress(
+    values: pd.Series,
+    suppressed: pd.Series,
+    totals: Sequence[Total],
+    threshold: int,
+    lower: float = SUPPRESSED_LOWER_BOUND,
+) -> pd.Series:
+    """Extend the primary `suppressed` mask so that no `[c]` can be recovered from `totals`.
+
+    `values` are the true, unrounded quantities the constraints add up (counts, or hours)."""
+    values = pd.to_numeric(values, errors="coerce")
+    suppressed = suppressed.fillna(False).astype(bool)
+    if not totals or not suppressed.any():
+        return suppressed
+    while True:
+        suppressed = _propagate(values, suppressed, totals, threshold, lower)
+        ranges = _feasible_ranges(values, suppressed, totals, lower)
+        failing = ranges.index[ranges["feasible"] & (ranges["width"] < threshold)]
+        added = None
+        for cell in failing:  # loops over suppressed cells, not data rows
+            groups = sorted(
+                (c for c in totals if cell in c.cells),
+                key=lambda c: sum(bool(suppressed[x]) for x in c.cells),
+            )
+            added = next(
+                (x for g in groups if (x := _next_smallest(values, suppressed, g)) is not None),
+                None,
+            )
+            if added is not None:
+                break
+        if added is None:
+            return suppressed
+        suppressed[added] = True
+
+
+# ---------------------------------------------------------------------------------------------
+# Presentation
+
+
+def present(values: pd.Series, units: pd.Series | str) -> pd.Series:
+    """Round for publication: counts to integers, everything else to 1 d.p.; NaN → `[x]`.
+
+    Returns an object Series of Python int/float or shorthand strings."""
+    values = pd.to_numeric(values, errors="coerce").astype("float64")
+    units = pd.Series(units, index=values.index) if isinstance(units, str) else units
+    is_count = units.astype("string").str.lower().isin(COUNT_UNITS).fillna(False).to_numpy()
+    rounded = np.where(is_count, np.round(values), np.round(values, 1)) + 0.0  # -0.0 → 0.0
+    missing = np.isnan(rounded)
+    cells = np.array(rounded.tolist(), dtype=object)  # Python floats
+    whole = is_count & ~missing
+    cells[whole] = rounded[whole].astype("int64").tolist()
+    cells[missing] = NOT_AVAILABLE
+    return pd.Series(cells, index=values.index, dtype=object)
+
+
+def mask(cells: pd.Series, where: pd.Series, symbol: str = CONFIDENTIAL) -> pd.Series:
+    """Replace cells where `where` holds with a shorthand symbol."""
+    return cells.astype(object).where(~where.fillna(False).astype(bool), symbol)
+
+
+def format_cell(cell: object) -> str:
+    """Canonical text of a published cell: integers plainly, floats by shortest repr (they are
+    already rounded to 1 d.p.), missing as empty, shorthand and labels as they are."""
+    if cell is None or cell is pd.NA or (isinstance(cell, float | np.floating) and np.isnan(cell)):
+        return ""
+    if isinstance(cell, bool | np.bool_):
+        return str(int(cell))
+    if isinstance(cell, int | np.integer):
+        return str(int(cell))
+    if isinstance(cell, float | np.floating):
+        return repr(float(cell) + 0.0)
+    return str(cell)
+
+
+def is_number(cell: object) -> bool:
+    """A real number cell (not bool, not NaN): written as a numeric cell, never as text."""
+    return (
+        isinstance(cell, int | float | np.integer | np.floating)
+        and not isinstance(cell, bool | np.bool_)
+        and not np.isnan(cell)
+    )

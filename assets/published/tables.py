@@ -1,0 +1,555 @@
+"""The published tables: `metrics.*` after disclosure control, written to `published.*`.
+
+Layout is driven by the registries below (`HEADLINE_RULES`, `BREAKDOWN_TABLES`, `TABLE_TITLES`),
+so a renamed measure or breakdown is changed in one place. Every table is tidy: one header row,
+`reporting_year` and `service` columns, no worker/case/response ids. Statistic cells hold the
+rounded number or GSS shorthand (`[c]`, `[x]`, `[z]`); see docs/published-tables.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from assets.config import AuthorityConfig
+from assets.published.disclosure import (
+    CONFIDENTIAL,
+    NOT_APPLICABLE,
+    NOT_AVAILABLE,
+    Total,
+    category_totals,
+    equal_value_links,
+    format_cell,
+    mask,
+    present,
+    primary_suppressed,
+    secondary_suppress,
+    service_totals,
+)
+
+SERVICES = ("children", "adults", "all")
+TOTAL_LABEL = "Total"
+
+
+# ---------------------------------------------------------------------------------------------
+# Registry: headline measures
+
+
+@dataclass(frozen=True)
+class HeadlineRule:
+    """How a headline measure is protected.
+
+    `kind`: what its counts count (people | cases | responses | none), or `exempt` for the
+    service-level workforce figures published as councils and DfE publish them.
+    `count_columns`: which of value/numerator/denominator are counts of that kind.
+    `count_from`: a companion (measure, column) of the same year and service whose count also
+    describes this cell (e.g. the respondents behind a survey score)."""
+
+    pattern: str
+    kind: str
+    count_columns: tuple[str, ...] = ()
+    count_from: tuple[str, str] | None = None
+
+
+_RESPONSES = ("health_check_response_rate", "numerator")
+HEADLINE_RULES: tuple[HeadlineRule, ...] = (
+    *(
+        HeadlineRule(m, "exempt")
+        for m in (
+            "fte_in_post",
+            "headcount_in_post",
+            "turnover_rate_fte",
+            "turnover_rate_headcount",
+            "vacancy_rate_fte",
+            "agency_rate_fte",
+            "agency_rate_headcount",
+            "absence_days_per_fte",
+            "absence_rate",
+            "stress_absence_share",
+            "caseload_fte",
+        )
+    ),
+    HeadlineRule("leavers_fte", "people", ("numerator",), ("turnover_rate_headcount", "numerator")),
+    HeadlineRule("starters_fte", "people", ("numerator",)),
+    HeadlineRule("children_looked_after", "cases", ("value",)),
+    HeadlineRule("assessment_timeliness", "cases", ("numerator", "denominator")),
+    HeadlineRule("audits_good_or_better", "cases", ("numerator", "denominator")),
+    HeadlineRule("learning_hours_per_fte", "none"),
+    HeadlineRule("health_check_response_rate", "responses", ("numerator", "denominator")),
+    HeadlineRule("health_check_score_*", "responses", (), _RESPONSES),
+    HeadlineRule("health_check_agree_*", "responses", ("numerator", "denominator"), _RESPONSES),
+    HeadlineRule("hours_over_contract_mean", "responses", ("denominator",), _RESPONSES),
+    # stability, supervision (worker-months), ASYE caseload and anything new: safe default.
+    HeadlineRule("*", "people", ("numerator", "denominator")),
+)
+
+# The fixed headline measures (DESIGN §4); survey families are added as they appear in metrics.
+HEADLINE_MEASURES = (
+    "fte_in_post", "headcount_in_post", "starters_fte", "leavers_fte", "turnover_rate_fte",
+    "turnover_rate_headcount", "vacancy_rate_fte", "agency_rate_fte", "agency_rate_headcount",
+    "absence_days_per_fte", "absence_rate", "stress_absence_share", "stability_rate",
+    "caseload_fte", "children_looked_after", "supervision_compliance",
+    "asye_caseload_within_cap", "assessment_timeliness", "audits_good_or_better",
+    "learning_hours_per_fte", "health_check_response_rate", "hours_over_contract_mean",
+)  # fmt: skip
+HEALTH_CHECK_STANDARD_PREFIX = "health_check_score_"
+TREND_MEASURES = ("fte_in_post", "leavers_fte", "turnover_rate_fte", "turnover_rate_headcount")
+
+
+def headline_rule(measure: str) -> HeadlineRule:
+    return next(rule for rule in HEADLINE_RULES if fnmatchcase(measure, rule.pattern))
+
+
+# ---------------------------------------------------------------------------------------------
+# Registry: breakdown tables
+
+
+@dataclass(frozen=True)
+class BreakdownTable:
+    """A published table built from `metrics.measures` breakdown rows.
+
+    `breakdowns`: breakdown names (a trailing `*` matches a prefix). `numerator` holds the
+    distinct count of `kind` (people | cases | responses). `value_unit` None: the table
+    publishes counts (with a percentage of the total); otherwise it publishes `value` in that
+    unit beside the count. `additive`: the categories partition the total, so a Total row is
+    added and protected; otherwise only children + adults = all links the cells (for values
+    that add up, `value_additive`)."""
+
+    name: str
+    breakdowns: tuple[str, ...]
+    kind: str
+    category_label: str
+    value_unit: str | None = None
+    additive: bool = True
+    value_additive: bool = False
+    breakdown_label: str | None = None
+
+
+BREAKDOWN_TABLES: tuple[BreakdownTable, ...] = (
+    BreakdownTable("leavers_by_reason", ("leavers_by_reason",), "people", "reason"),
+    BreakdownTable("leavers_by_destination", ("leavers_by_destination",), "people", "destination"),
+    BreakdownTable("starters_by_origin", ("starters_by_origin",), "people", "origin"),
+    # Routes overlap (a Frontline graduate may also be in the ASYE), so no Total row.
+    BreakdownTable("starters_by_route", ("starters_by_route",), "people", "route", additive=False),
+    BreakdownTable(
+        "learning_hours_by_category", ("learning_hours_by_category",), "people", "category",
+        value_unit="hours", additive=False, value_additive=True,
+    ),
+    BreakdownTable("audit_grades", ("audit_grades",), "cases", "grade"),
+    BreakdownTable(
+        "health_check_by_role", ("health_check_by_standard_role", "health_check_by_role"),
+        "responses", "category", value_unit="score", additive=False,
+        breakdown_label="breakdown",
+    ),
+    BreakdownTable(
+        "equality_diversity", ("ed_*",), "people", "group", breakdown_label="characteristic",
+    ),
+)  # fmt: skip
+
+TABLE_TITLES: dict[str, str] = {
+    "headline_measures": "Headline workforce, practice and health check measures by service, "
+    "with the national figure on the same definition",
+    "turnover_trend": "Social worker turnover by service and reporting year",
+    "rolling_turnover": "Rolling 12-month FTE turnover rate by month end",
+    "leavers_by_reason": "Leavers (directly employed social workers) by reason for leaving",
+    "leavers_by_destination": "Leavers (directly employed social workers) by destination",
+    "starters_by_origin": "Starters (directly employed social workers) by origin",
+    "starters_by_route": "Starters by recruitment route (routes can overlap)",
+    "learning_hours_by_category": "Learning hours completed by category",
+    "audit_grades": "Case audits by grade",
+    "health_check_by_standard": "Social work health check scores by LGA employer standard",
+    "health_check_by_role": "Social work health check scores by role group",
+    "equality_diversity": "Equality and diversity of social workers",
+    "year_on_year": "Change from the previous reporting year",
+}
+CROSS_YEAR_TABLES = frozenset({"turnover_trend"})
+ID_COLUMN = re.compile(r"(^|_)(id|ids|worker|case|response|assessment|audit)(_id)?$|_id$")
+PSEUDONYM = re.compile(r"^[0-9a-f]{64}$")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading metrics
+
+
+_MEASURE_COLUMNS = (
+    "authority_code", "reporting_year", "measure", "service", "breakdown", "category",
+    "month_end", "value", "numerator", "denominator", "unit", "ci_lower", "ci_upper", "source",
+)  # fmt: skip
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def read_measures(con: duckdb.DuckDBPyConnection, up_to_year: int) -> pd.DataFrame:
+    """`metrics.measures` for every year up to `up_to_year`, with every contract column."""
+    if not _table_exists(con, "metrics", "measures"):
+        return pd.DataFrame(columns=list(_MEASURE_COLUMNS))
+    frame = con.execute(
+        "select * from metrics.measures where reporting_year <= ?", [up_to_year]
+    ).df()
+    for column in _MEASURE_COLUMNS:
+        if column not in frame:
+            frame[column] = pd.NA
+    frame["breakdown"] = frame["breakdown"].fillna("").astype(str)
+    frame["category"] = frame["category"].fillna("").astype(str)
+    return frame
+
+
+def _benchmarks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """National figures mapped to our measures: measure, service, reporting_year,
+    national_value, national_release (any missing column is tolerated)."""
+    columns = ["measure", "service", "reporting_year", "national_value", "national_release"]
+    if not _table_exists(con, "metrics", "benchmarks"):
+        return pd.DataFrame(columns=columns)
+    frame = con.execute("select * from metrics.benchmarks").df()
+    value = next((c for c in ("national_value", "value") if c in frame), None)
+    release = next((c for c in ("national_release", "release", "vintage", "source") if c in frame), None)
+    if value is None or not {"measure", "service"} <= set(frame):
+        return pd.DataFrame(columns=columns)
+    out = pd.DataFrame({
+        "measure": frame["measure"],
+        "service": frame["service"],
+        "reporting_year": frame["reporting_year"] if "reporting_year" in frame else pd.NA,
+        "national_value": pd.to_numeric(frame[value], errors="coerce"),
+        "national_release": frame[release] if release else pd.NA,
+    })  # fmt: skip
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Headline measures (every year, so the trend and year-on-year tables reuse the same cells)
+
+
+def _headline_rows(measures: pd.DataFrame) -> pd.DataFrame:
+    rows = measures[(measures["breakdown"] == "") & measures["month_end"].isna()]
+    return rows.drop(columns=["breakdown", "category", "month_end"])
+
+
+def _headline_grid(rows: pd.DataFrame) -> pd.DataFrame:
+    """Every expected measure × service present in the year; absent cells keep NaN values and a
+    `missing` flag: `[x]` when the measure has no data that year, `[z]` when other services have it."""
+    if rows.empty:
+        return rows.assign(missing="")
+    measures = list(dict.fromkeys([*HEADLINE_MEASURES, *sorted(rows["measure"].unique())]))
+    services = [s for s in SERVICES if s in set(rows["service"])]
+    years = sorted(rows["reporting_year"].unique())
+    grid = pd.MultiIndex.from_product(
+        [years, measures, services], names=["reporting_year", "measure", "service"]
+    ).to_frame(index=False)
+    out = grid.merge(rows, on=["reporting_year", "measure", "service"], how="left")
+    present_anywhere = out.groupby(["reporting_year", "measure"])["value"].transform(
+        lambda v: v.notna().any()
+    )
+    out["missing"] = np.where(
+        out["value"].notna(), "", np.where(present_anywhere, NOT_APPLICABLE, NOT_AVAILABLE)
+    )
+    return out
+
+
+def protect_headline(rows: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Apply HEADLINE_RULES to headline rows of one or more years; adds `suppressed`."""
+    frame = _headline_grid(rows).reset_index(drop=True)
+    if frame.empty:
+        return frame.assign(suppressed=False)
+    rules = frame["measure"].map(headline_rule)
+    frame["kind"] = rules.map(lambda r: r.kind)
+    suppressed = pd.Series(False, index=frame.index)
+    for column in ("value", "numerator", "denominator"):
+        uses = rules.map(lambda r, c=column: c in r.count_columns).astype(bool)
+        suppressed |= uses & primary_suppressed(frame[column], threshold)
+    companions = {rule.count_from for rule in HEADLINE_RULES if rule.count_from}
+    for measure, column in companions:
+        companion = frame.loc[frame["measure"] == measure, ["reporting_year", "service", column]]
+        companion = companion.rename(columns={column: "_companion"})
+        count = frame[["reporting_year", "service"]].merge(
+            companion, on=["reporting_year", "service"], how="left"
+        )["_companion"]
+        uses = rules.map(lambda r, m=measure: r.count_from is not None and r.count_from[0] == m)
+        suppressed |= uses.astype(bool) & primary_suppressed(count, threshold)
+    suppressed &= frame["kind"] != "exempt"
+    # Counts shown as values (children looked after) add up: children + adults = all.
+    additive = rules.map(lambda r: "value" in r.count_columns).astype(bool)
+    totals = service_totals(frame[additive], ["reporting_year", "measure"])
+    frame["suppressed"] = secondary_suppress(frame["value"], suppressed, totals, threshold)
+    return frame
+
+
+def _headline_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Presentation: rounded cells, shorthand for missing and suppressed values."""
+    out = frame[["reporting_year", "service", "measure"]].copy()
+    missing = frame["missing"].replace("", np.nan)
+    for column in ("value", "ci_lower", "ci_upper"):
+        cells = present(frame[column], frame["unit"].fillna(""))
+        cells = cells.where(missing.isna(), missing)
+        if column != "value":  # a missing interval (FTE rates have none) is not applicable
+            cells = cells.where(~(frame[column].isna() & missing.isna()), NOT_APPLICABLE)
+        out[column] = mask(cells, frame["suppressed"])
+    out["unit"] = frame["unit"].fillna("")
+    return out[["reporting_year", "service", "measure", "value", "unit", "ci_lower", "ci_upper"]]
+
+
+def _with_benchmarks(cells: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFrame:
+    keys = ["measure", "service"]
+    if benchmarks["reporting_year"].notna().any():
+        keys.append("reporting_year")
+        benchmarks = benchmarks.astype({"reporting_year": "int64"})
+    benchmarks = benchmarks.drop_duplicates(keys)[[*keys, "national_value", "national_release"]]
+    out = cells.merge(benchmarks, on=keys, how="left")
+    out["national_value"] = present(out["national_value"], out["unit"]).where(
+        out["national_value"].notna(), NOT_AVAILABLE
+    )
+    out["national_release"] = out["national_release"].fillna("").astype(str)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Breakdown tables
+
+
+def _select_breakdowns(measures: pd.DataFrame, spec: BreakdownTable) -> pd.DataFrame:
+    wanted = pd.Series(False, index=measures.index)
+    for name in spec.breakdowns:
+        if name.endswith("*"):
+            wanted |= measures["breakdown"].str.startswith(name[:-1])
+        else:
+            wanted |= measures["breakdown"] == name
+    return measures[wanted & measures["month_end"].isna()]
+
+
+def protect_breakdown(rows: pd.DataFrame, spec: BreakdownTable, threshold: int) -> pd.DataFrame:
+    """One year's rows of one breakdown table, with Total rows added where the categories
+    partition the total, and `suppressed` after primary and secondary suppression."""
+    frame = rows[["reporting_year", "service", "breakdown", "category", "value", "numerator"]]
+    frame = frame.assign(
+        count=pd.to_numeric(frame["numerator"], errors="coerce").fillna(
+            pd.to_numeric(frame["value"], errors="coerce") if spec.value_unit is None else np.nan
+        ),
+        value=pd.to_numeric(frame["value"], errors="coerce"),
+    ).drop(columns="numerator")
+    keys = ["reporting_year", "breakdown", "service"]
+    if spec.additive:
+        totals = frame.groupby(keys, as_index=False)[["count", "value"]].sum(min_count=1)
+        frame = pd.concat([frame, totals.assign(category=TOTAL_LABEL)], ignore_index=True)
+    frame = _sort_services(frame, [*keys[:2], "category"]).reset_index(drop=True)
+    protected = "value" if spec.value_additive else "count"
+    constraints: list[Total] = []
+    if spec.additive:
+        constraints += category_totals(frame, keys, "category", TOTAL_LABEL)
+        # Totals of one population shown per characteristic are the same number.
+        total_rows = frame.index[frame["category"] == TOTAL_LABEL]
+        for _, same_service in frame.loc[total_rows].groupby("service"):
+            constraints += equal_value_links(frame, same_service.index, protected)
+    if spec.additive or spec.value_additive:
+        constraints += service_totals(frame, ["reporting_year", "breakdown", "category"])
+    primary = primary_suppressed(frame["count"], threshold)
+    frame["suppressed"] = secondary_suppress(frame[protected], primary, constraints, threshold)
+    frame.attrs["constraints"] = constraints
+    return frame
+
+
+def _sort_services(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    order = frame["service"].map({s: i for i, s in enumerate(SERVICES)}).fillna(len(SERVICES))
+    is_total = frame["category"] == TOTAL_LABEL
+    return (
+        frame.assign(_service=order, _total=is_total)
+        .sort_values([keys[0], keys[1], "_service", "_total", keys[2]], kind="mergesort")
+        .drop(columns=["_service", "_total"])
+    )
+
+
+def breakdown_cells(frame: pd.DataFrame, spec: BreakdownTable) -> pd.DataFrame:
+    """Presentation of a protected breakdown frame; rows keep the frame's labels, so
+    `frame.attrs["constraints"]` applies to the published table too (the LP audit uses it)."""
+    out = frame[["reporting_year", "service", "breakdown"]].copy()
+    out[spec.category_label] = frame["category"]
+    suppressed = frame["suppressed"]
+    out["count"] = mask(present(frame["count"], "count"), suppressed)
+    keys = ["reporting_year", "breakdown", "service"]
+    if spec.value_unit is None and spec.additive:
+        is_total = frame["category"] == TOTAL_LABEL
+        total = frame["count"].where(is_total).groupby([frame[k] for k in keys]).transform("max")
+        total_hidden = (suppressed & is_total).groupby([frame[k] for k in keys]).transform("any")
+        percent = present(100 * frame["count"] / total.replace(0, np.nan), "percent")
+        percent = percent.where(total.fillna(0) > 0, NOT_APPLICABLE)
+        # A published share of a hidden total would reveal the total.
+        out["percent"] = mask(percent, suppressed | total_hidden)
+    elif spec.value_unit is not None:
+        out["value"] = mask(present(frame["value"], spec.value_unit), suppressed)
+        out["unit"] = spec.value_unit
+    if spec.breakdown_label:
+        out = out.rename(columns={"breakdown": spec.breakdown_label})
+    else:
+        out = out.drop(columns="breakdown")
+    return out.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Other tables
+
+
+def _rolling_turnover(measures: pd.DataFrame, year: int) -> pd.DataFrame:
+    rows = measures[(measures["reporting_year"] == year) & measures["month_end"].notna()]
+    rows = _sort_services(rows.assign(category=""), ["reporting_year", "month_end", "category"])
+    out = rows[["reporting_year", "service", "month_end"]].copy()
+    out["month_end"] = pd.to_datetime(out["month_end"]).dt.strftime("%Y-%m-%d")
+    # A service-level workforce rate (exempt); a month without last year's extract is [x].
+    out["value"] = present(rows["value"], rows["unit"].fillna("percent"))
+    out["unit"] = rows["unit"].fillna("percent")
+    return out.sort_values(["service", "month_end"], key=_service_key).reset_index(drop=True)
+
+
+def _service_key(column: pd.Series) -> pd.Series:
+    if column.name == "service":
+        return column.map({s: i for i, s in enumerate(SERVICES)}).fillna(len(SERVICES))
+    return column
+
+
+def _year_on_year(
+    con: duckdb.DuckDBPyConnection, year: int, headline: pd.DataFrame
+) -> pd.DataFrame:
+    """`metrics.changes` for the year; a change is `[c]` when either year's figure is."""
+    base = ["reporting_year", "service", "measure"]
+    if not _table_exists(con, "metrics", "changes"):
+        return pd.DataFrame(columns=base)
+    changes = con.execute("select * from metrics.changes where reporting_year = ?", [year]).df()
+    keep = [c for c in changes.columns if c not in base and not ID_COLUMN.search(c)]
+    keep = [c for c in keep if c not in ("authority_code", "source")]
+    hidden = headline[headline["value"] == CONFIDENTIAL]
+    hidden_now = changes[["measure", "service"]].merge(
+        hidden[hidden["reporting_year"] == year][["measure", "service"]].assign(_h=True),
+        how="left",
+    )["_h"].fillna(False)
+    hidden_before = changes[["measure", "service"]].merge(
+        hidden[hidden["reporting_year"] == year - 1][["measure", "service"]].assign(_h=True),
+        how="left",
+    )["_h"].fillna(False)
+    suppressed = (hidden_now | hidden_before).astype(bool)
+    out = changes[base].copy().astype({"reporting_year": "int64"})
+    for column in keep:
+        numeric = pd.api.types.is_numeric_dtype(changes[column])
+        cells = (
+            present(changes[column], "percent")
+            if numeric
+            else changes[column].astype(object).where(changes[column].notna(), NOT_AVAILABLE)
+        )
+        out[column] = mask(cells, suppressed)
+    return _sort_services(out.assign(category=""), ["reporting_year", "measure", "category"]).drop(
+        columns="category"
+    ).reset_index(drop=True)
+
+
+def assert_no_identifiers(tables: dict[str, pd.DataFrame]) -> None:
+    """Fail if any published table has an id-like column or a pseudonym-like value."""
+    for name, table in tables.items():
+        bad = [c for c in table.columns if ID_COLUMN.search(str(c).lower())]
+        if bad:
+            raise ValueError(f"published.{name} has identifier columns: {bad}")
+        text = table.select_dtypes(include=["object", "string"]).astype(str)
+        if text.apply(lambda col: col.str.match(PSEUDONYM)).to_numpy().any():
+            raise ValueError(f"published.{name} holds a pseudonymised id")
+
+
+# ---------------------------------------------------------------------------------------------
+# Build
+
+
+def build_published(
+    con: duckdb.DuckDBPyConnection, reporting_year: int, config: AuthorityConfig
+) -> dict[str, pd.DataFrame]:
+    """Read metrics.* up to `reporting_year`, apply disclosure control and write published.*.
+
+    Returns the tables (cells are Python numbers or shorthand strings), in registry order."""
+    threshold = config.suppression_threshold
+    measures = read_measures(con, reporting_year)
+    benchmarks = _benchmarks(con)
+
+    headline_all = _headline_cells(protect_headline(_headline_rows(measures), threshold))
+    headline_all = _sort_services(
+        headline_all.assign(category=""), ["reporting_year", "measure", "category"]
+    ).drop(columns="category")
+    order = {m: i for i, m in enumerate(dict.fromkeys([*HEADLINE_MEASURES,
+                                                         *sorted(headline_all["measure"])]))}
+    headline_all = headline_all.sort_values(
+        ["reporting_year", "measure"], key=lambda c: c.map(order) if c.name == "measure" else c,
+        kind="mergesort",
+    ).reset_index(drop=True)
+    headline = headline_all[headline_all["reporting_year"] == reporting_year]
+
+    tables: dict[str, pd.DataFrame] = {}
+    tables["headline_measures"] = _with_benchmarks(headline, benchmarks).reset_index(drop=True)
+    trend = headline_all[headline_all["measure"].isin(TREND_MEASURES)]
+    tables["turnover_trend"] = (
+        _with_benchmarks(trend, benchmarks)
+        .drop(columns=["ci_lower", "ci_upper"])
+        .reset_index(drop=True)
+    )
+    tables["rolling_turnover"] = _rolling_turnover(measures, reporting_year)
+    this_year = measures[measures["reporting_year"] == reporting_year]
+    for spec in BREAKDOWN_TABLES:
+        rows = _select_breakdowns(this_year, spec)
+        tables[spec.name] = breakdown_cells(protect_breakdown(rows, spec, threshold), spec)
+    is_standard = headline["measure"].astype("string").str.startswith(HEALTH_CHECK_STANDARD_PREFIX)
+    standards = headline[is_standard.fillna(False).astype(bool)]
+    tables["health_check_by_standard"] = standards.assign(
+        standard=standards["measure"].str.removeprefix(HEALTH_CHECK_STANDARD_PREFIX)
+        .str.removeprefix("standard_")
+    )[["reporting_year", "service", "standard", "value", "unit"]].reset_index(drop=True)
+    tables["year_on_year"] = _year_on_year(con, reporting_year, headline_all)
+
+    tables = {name: tables[name] for name in TABLE_TITLES if name in tables}
+    for table in tables.values():
+        table["reporting_year"] = table["reporting_year"].astype("int64")
+    assert_no_identifiers(tables)
+    store_published(con, reporting_year, tables)
+    return tables
+
+
+def to_warehouse_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """Statistic cells as text (the number as published, or the shorthand) for DuckDB."""
+    out = table.copy()
+    for column in out.columns:
+        if column != "reporting_year":
+            out[column] = out[column].map(format_cell).astype("string")
+    return out
+
+
+def store_published(
+    con: duckdb.DuckDBPyConnection, reporting_year: int, tables: dict[str, pd.DataFrame]
+) -> None:
+    """Replace this year's rows of each published.<table> in one transaction (for cross-year
+    tables, the rows of every year the new frame holds)."""
+    con.execute("begin transaction")
+    try:
+        con.execute("create schema if not exists published")
+        for name, table in tables.items():
+            frame = to_warehouse_frame(table)
+            years = sorted({int(y) for y in frame["reporting_year"]} | {reporting_year})
+            con.register("_published_frame", frame)
+            existing = (
+                con.execute(f"select * from published.{name} limit 0").df().columns.tolist()
+                if _table_exists(con, "published", name)
+                else None
+            )
+            if existing != frame.columns.tolist():  # new table or its layout changed
+                con.execute(f"create or replace table published.{name} as "
+                            "select * from _published_frame")
+            else:
+                placeholders = ", ".join("?" for _ in years)
+                con.execute(f"delete from published.{name} where reporting_year in "
+                            f"({placeholders})", years)
+                con.execute(f"insert into published.{name} select * from _published_frame")
+            con.unregister("_published_frame")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise

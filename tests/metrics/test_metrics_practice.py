@@ -1,0 +1,136 @@
+"""Caseload, supervision, ASYE, timeliness, audits, learning and health check measures on the
+hand-made authority (rows and derivations in metrics_scenario.py)."""
+
+import datetime as dt
+
+import pytest
+from metrics_scenario import build, value
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    con, frame = build(tmp_path_factory.mktemp("pr") / "w.duckdb")
+    yield con, frame
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def measures(built):
+    return built[1]
+
+
+@pytest.mark.parametrize(
+    "measure, service, expected",
+    [
+        # Open at R and held by in-post workers (agency included): children w1 {c1, c2},
+        # w4 {c1} (c1 counts for each holder; c3 closed on R) -> 3 / (1.0 + 1.0);
+        # adults w6 {c4}, w5 {c6, c7} (c5's holder w3 is not in post) -> 3 / (0.6 + 1.0);
+        # all 6 / 3.6
+        ("caseload_fte", "children", 1.5),
+        ("caseload_fte", "adults", 1.875),
+        ("caseload_fte", "all", 6 / 3.6),
+        # distinct cla cases open at R: c2 (c3 closed on R)
+        ("children_looked_after", "children", 1),
+        ("children_looked_after", "all", 1),
+        # ASYE in post at R, cap 1: w2 holds 0 (within); w5 holds 2 (over) -> 1/1, 0/1, 1/2
+        ("asye_caseload_within_cap", "children", 100.0),
+        ("asye_caseload_within_cap", "adults", 0.0),
+        ("asye_caseload_within_cap", "all", 50.0),
+        # Eligible worker-months: children w1 12, w2 12 (starts 1 Oct), w3 11 (not in post on
+        # 30 Sep), w4 12 (agency), w5 5 (Oct-Feb) = 52; adults w5 6 (Apr-Sep), w6 12 = 18.
+        # Compliant: w1 12 + w4 1 (Oct) = 13; adults w5 (ASYE, needs 2) only June = 1.
+        ("supervision_compliance", "children", 25.0),
+        ("supervision_compliance", "adults", 100 / 18),
+        ("supervision_compliance", "all", 20.0),
+        # a1, a3 in time, a2 late; a4 in time, a5 late; a6 (other), a7, a8 left out
+        ("assessment_timeliness", "children", 200 / 3),
+        ("assessment_timeliness", "adults", 50.0),
+        ("assessment_timeliness", "all", 60.0),
+        # audits in P: good, outstanding, inadequate; requires_improvement (u4 before P)
+        ("audits_good_or_better", "children", 200 / 3),
+        ("audits_good_or_better", "adults", 0.0),
+        ("audits_good_or_better", "all", 50.0),
+        # hours in P by employed workers in post at R: children w1 10 + 5 = 15 / 1.5;
+        # adults w6 6 + w5 4 (service at R) = 10 / 1.6; all 25 / 3.1
+        ("learning_hours_per_fte", "children", 10.0),
+        ("learning_hours_per_fte", "adults", 6.25),
+        ("learning_hours_per_fte", "all", 25 / 3.1),
+    ],
+)
+def test_practice_measure(measures, measure, service, expected):
+    assert value(measures, measure, service) == pytest.approx(expected, rel=1e-12)
+
+
+def test_no_children_looked_after_for_adults(measures):
+    rows = measures[(measures["measure"] == "children_looked_after")
+                    & (measures["service"] == "adults")]
+    assert rows.empty
+
+
+def test_due_dates_around_bank_holidays(built):
+    con, _ = built
+    due = dict(con.execute(
+        "select assessment_id, due_date from staging.assessments order by 1").fetchall())
+    # derivations in metrics_scenario.ASSESSMENTS
+    assert due["a1"] == dt.date(2024, 6, 4)  # 45 working days after 27 Mar 2024 (Easter)
+    assert due["a3"] == dt.date(2024, 2, 26)  # 45 working days after 20 Dec 2023 (Christmas)
+    assert due["a4"] == dt.date(2024, 5, 29)  # 28 calendar days
+    assert "a6" not in due  # `other` has no timescale
+
+
+def test_learning_by_category(measures):
+    # children: cpd 10 / 1.5, mandatory 5 / 1.5
+    assert value(measures, "learning_hours_per_fte", "children", "category", "cpd") == (
+        pytest.approx(10 / 1.5))
+    assert value(measures, "learning_hours_per_fte", "children", "category", "mandatory") == (
+        pytest.approx(5 / 1.5))
+
+
+def test_audit_grade_counts(measures):
+    assert value(measures, "audits_count", "all", "grade", "good") == 1
+    assert value(measures, "audits_count", "all", "grade", "good", column="denominator") == 4
+    assert value(measures, "audits_share", "children", "grade", "inadequate") == (
+        pytest.approx(100 / 3))
+
+
+@pytest.mark.parametrize(
+    "measure, service, expected",
+    [
+        # responses / invited: 2/10, 1/4, 3/14
+        ("health_check_response_rate", "children", 20.0),
+        ("health_check_response_rate", "adults", 25.0),
+        ("health_check_response_rate", "all", 300 / 14),
+        # standard 1 scores: r1 i1 5 -> 100, r1 i2 4 reversed -> 2 -> 25, r2 i1 2 -> 25
+        # (children mean 50); r3 i1 4 -> 75, i2 2 reversed -> 4 -> 75 (adults 75); all 300/5
+        ("health_check_score_standard_1", "children", 50.0),
+        ("health_check_score_standard_1", "adults", 75.0),
+        ("health_check_score_standard_1", "all", 60.0),
+        # wellbeing (standard 0, i3): 3 -> 50, 4 -> 75 (children 62.5); 1 -> 0; all 125/3
+        ("health_check_score_wellbeing", "children", 62.5),
+        ("health_check_score_wellbeing", "adults", 0.0),
+        ("health_check_score_wellbeing", "all", 125 / 3),
+        # agree shares on answers as given: workload i1 {5, 2} {4}; stress i2 {4} {2}
+        ("health_check_agree_workload", "children", 50.0),
+        ("health_check_agree_workload", "all", 200 / 3),
+        ("health_check_agree_stress", "children", 100.0),
+        ("health_check_agree_stress", "adults", 0.0),
+        ("health_check_agree_wellbeing", "all", 100 / 3),
+        # hours over contract among those who answered: children 2 (r2 blank); adults 4
+        ("hours_over_contract_mean", "children", 2.0),
+        ("hours_over_contract_mean", "all", 3.0),
+    ],
+)
+def test_health_check_measure(measures, measure, service, expected):
+    assert value(measures, measure, service) == pytest.approx(expected, rel=1e-12)
+
+
+def test_health_check_scores_by_role_group(measures):
+    # children social_worker r1: (100 + 25) / 2; manager r2: 25; 1 respondent each
+    assert value(measures, "health_check_score_standard_1", "children", "role_group",
+                 "social_worker") == 62.5
+    assert value(measures, "health_check_score_standard_1", "children", "role_group",
+                 "manager", column="denominator") == 1
+
+
+def test_standard_without_items_is_left_out(measures):
+    assert not (measures["measure"] == "health_check_score_standard_2").any()

@@ -1,0 +1,114 @@
+"""build_published on a hand-built warehouse: rules per measure, layout, no identifiers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import YEAR, make_warehouse
+
+from assets.published.disclosure import CONFIDENTIAL, NOT_APPLICABLE
+from assets.published.tables import assert_no_identifiers, build_published
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    from assets.config import AuthorityConfig
+
+    con = make_warehouse(tmp_path_factory.mktemp("published") / "warehouse.duckdb")
+    try:
+        return build_published(con, YEAR, AuthorityConfig(name="Northfield", code="NFC"))
+    finally:
+        con.close()
+
+
+def _cell(table: pd.DataFrame, measure: str, service: str, column: str = "value"):
+    row = table[(table["measure"] == measure) & (table["service"] == service)]
+    assert len(row) == 1, (measure, service)
+    return row[column].iloc[0]
+
+
+def test_headline_rules(tables):
+    headline = tables["headline_measures"]
+    # Exempt service-level workforce rate: 2 agency workers in adults, still published.
+    assert _cell(headline, "agency_rate_headcount", "adults") == 2.2
+    # A rate whose numerator counts 3 assessments is [c], and so is its interval.
+    assert _cell(headline, "assessment_timeliness", "adults") == CONFIDENTIAL
+    assert _cell(headline, "assessment_timeliness", "children") == 85.0
+    # 4 survey responses in adults: every adults survey figure is [c].
+    for measure in ("health_check_response_rate", "health_check_score_standard_1",
+                    "health_check_agree_stress"):
+        assert _cell(headline, measure, "adults") == CONFIDENTIAL
+        assert _cell(headline, measure, "children") != CONFIDENTIAL
+    # Not applicable: adults have no children looked after.
+    assert _cell(headline, "children_looked_after", "adults") == NOT_APPLICABLE
+    assert _cell(headline, "children_looked_after", "all") == 312
+    # Rounding: rates to 1 d.p., headcount as an integer, benchmark beside.
+    assert _cell(headline, "vacancy_rate_fte", "children") == 12.3
+    assert _cell(headline, "headcount_in_post", "all") == 238
+    assert _cell(headline, "vacancy_rate_fte", "children", "national_value") == 18.2
+    assert _cell(headline, "stability_rate", "children", "ci_upper") == 75.5
+
+
+def test_every_table_is_tidy_with_year_and_service(tables):
+    assert {"headline_measures", "turnover_trend", "leavers_by_reason", "audit_grades",
+            "equality_diversity", "year_on_year"} <= set(tables)
+    for name, table in tables.items():
+        assert {"reporting_year", "service"} <= set(table.columns), name
+        assert table.columns.is_unique, name
+        if name != "turnover_trend":
+            assert set(table["reporting_year"]) <= {YEAR}, name
+    assert set(tables["turnover_trend"]["reporting_year"]) == {YEAR - 1, YEAR}
+
+
+def test_no_published_count_cell_is_small(tables):
+    for name, table in tables.items():
+        if "count" in table:
+            counts = pd.to_numeric(table["count"], errors="coerce")
+            assert not counts.between(1, 5).any(), name
+    leavers = tables["leavers_by_reason"]
+    assert (leavers["count"] == 0).any()  # zeros stay 0
+
+
+def test_year_on_year_hides_a_change_of_a_suppressed_figure(tables):
+    changes = tables["year_on_year"]
+    assert _cell(changes, "health_check_response_rate", "adults", "direction") == CONFIDENTIAL
+    assert _cell(changes, "turnover_rate_headcount", "children", "direction") == "was similar to"
+
+
+def test_no_identifiers_anywhere(tables):
+    for table in tables.values():
+        assert not any(c.endswith("_id") or c == "id" for c in table.columns)
+    assert_no_identifiers(tables)
+    with pytest.raises(ValueError, match="identifier"):
+        assert_no_identifiers({"t": pd.DataFrame({"worker_id": ["x"]})})
+    with pytest.raises(ValueError, match="pseudonymised"):
+        assert_no_identifiers({"t": pd.DataFrame({"note": ["ab" * 32]})})
+
+
+def test_published_schema_is_written_and_rebuilds_idempotently(warehouse, config):
+    tables = build_published(warehouse, YEAR, config)
+    count = warehouse.execute("select count(*) from published.leavers_by_reason").fetchone()[0]
+    assert count == len(tables["leavers_by_reason"])
+    build_published(warehouse, YEAR, config)
+    assert warehouse.execute(
+        "select count(*) from published.leavers_by_reason").fetchone()[0] == count
+    build_published(warehouse, YEAR - 1, config)  # another year adds its own rows
+    years = warehouse.execute(
+        "select distinct reporting_year from published.leavers_by_reason order by 1").fetchall()
+    assert years == [(YEAR - 1,), (YEAR,)]
+    cell = warehouse.execute(
+        "select count from published.leavers_by_reason where reporting_year = ? and "
+        "service = 'children' and reason = 'end_of_contract'", [YEAR]).fetchone()[0]
+    assert cell == CONFIDENTIAL
+
+
+def test_an_empty_warehouse_gives_empty_tables_with_headers(tmp_path, config):
+    import duckdb
+
+    with duckdb.connect(str(tmp_path / "empty.duckdb")) as con:
+        tables = build_published(con, YEAR, config)
+        assert tables and all(t.empty for t in tables.values())
+        assert list(tables["audit_grades"].columns) == [
+            "reporting_year", "service", "grade", "count", "percent",
+        ]  # fmt: skip
+        assert con.execute("select count(*) from published.audit_grades").fetchone() == (0,)
