@@ -61,3 +61,7 @@ class UnusableInput(Exception):
 
 class RulesBroken(Exception):
     """The data breaks a rule (exit 1); the message says which."""
+
+
+class StepFailed(RuntimeError):
+    """A pipeline step failed for a reason other than a data rule (exit 3)."""

@@ -50,7 +50,7 @@ def input_files(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
         exists = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema='raw' AND table_name=?",
             [name],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if exists:
             parts.append(con.execute(
                 f"SELECT ? AS extract, source_sha256 AS sha256, count(*) AS rows "

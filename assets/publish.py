@@ -19,7 +19,7 @@ def data_quality(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema='raw' "
         "AND table_name='validation_problems'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not exists:
         return pd.DataFrame({"reporting_year": pd.Series(dtype="int64"), "file": [], "rule": [],
                              "severity": [], "why": [], "rows_affected": []})

@@ -59,7 +59,7 @@ def _exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
     return bool(con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
         [schema, name],
-    ).fetchone()[0])
+    ).fetchall()[0][0])
 
 
 def promote_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
@@ -67,7 +67,7 @@ def promote_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
     ensure_schemas(con)
     present = {name for name in WAREHOUSE_TABLES if _exists(con, "candidate", name) and con.execute(
         f"SELECT count(*) > 0 FROM candidate.{name} WHERE reporting_year = ?", [year]
-    ).fetchone()[0]}
+    ).fetchall()[0][0]}
     counts = {}
     con.execute("BEGIN TRANSACTION")
     try:
@@ -86,7 +86,7 @@ def promote_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
                 )
                 counts[name] = con.execute(
                     f"SELECT count(*) FROM raw.{name} WHERE reporting_year = ?", [year]
-                ).fetchone()[0]
+                ).fetchall()[0][0]
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -103,9 +103,9 @@ def table_counts(con: duckdb.DuckDBPyConnection, schema: str, year: int | None =
     out = {}
     for name in names:
         if year is None:
-            out[name] = con.execute(f"SELECT count(*) FROM {schema}.{name}").fetchone()[0]
+            out[name] = con.execute(f"SELECT count(*) FROM {schema}.{name}").fetchall()[0][0]
         else:
             cols = {c[0] for c in con.execute(f"DESCRIBE {schema}.{name}").fetchall()}
             where = " WHERE reporting_year = ?" if "reporting_year" in cols else ""
-            out[name] = con.execute(f"SELECT count(*) FROM {schema}.{name}{where}", [year] if where else []).fetchone()[0]
+            out[name] = con.execute(f"SELECT count(*) FROM {schema}.{name}{where}", [year] if where else []).fetchall()[0][0]
     return out

@@ -14,10 +14,11 @@ from pathlib import Path
 import dagster as dg
 from rich.console import Console
 
-from assets.problems import Problem, RulesBroken, UnusableInput
+from assets.problems import Problem, RulesBroken, StepFailed, UnusableInput
 from pipelines.dagster_home import ensure_dagster_home
 from pipelines.partitions import reporting_year, year_folders
-from pipelines.resources import PswSettings, WarehouseResource, warehouse_path, writer_lock
+from pipelines.progress import FAILURES, psw_progress
+from pipelines.resources import warehouse_path, writer_lock
 
 
 def select_years(raw: Path, year: str) -> list[int]:
@@ -46,40 +47,38 @@ def check_key(raw: Path, years: list[int]) -> None:
 
 def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, console: Console) -> str:
     from assets.config import load_config
-    from pipelines.definitions import defs
-
     load_config(config)  # a bad settings file stops here with a clear message
     years = select_years(raw, year)
     check_key(raw, years)
     home = ensure_dagster_home()
+    # Resources read the settings the CLI put in the environment, so import only now.
+    from pipelines.definitions import defs
+
     instance = dg.DagsterInstance.get()
     instance.add_dynamic_partitions(reporting_year.name, [str(y) for y in years])
     report_year = max(years)
-    resources = {
-        "warehouse": WarehouseResource(path=str(warehouse_path())),
-        "settings": PswSettings(raw_dir=str(raw), out_dir=str(out_dir), config_path=str(config),
-                                report_dir=os.environ.get("PSW_REPORT_DIR", "report"), formats=formats),
-    }
-    job = defs.resolve_implicit_global_asset_job_def()
+    job = defs.resolve_implicit_global_asset_job_def().with_logger_defs({"psw_progress": psw_progress})
     lines = []
     with writer_lock(warehouse_path(), on_wait=console.print):
         for y in years:
             started = time.perf_counter()
             selection = dg.AssetSelection.all() if y == report_year else (
                 dg.AssetSelection.all() - dg.AssetSelection.assets("annual_report"))
-            with console.status(f"[bold]{y}[/bold]: validating, loading, measuring, publishing…"):
-                result = dg.materialize(
-                    [*defs.assets], instance=instance, resources=resources, partition_key=str(y),
-                    raise_on_error=False, selection=selection,
-                    tags={"psw/source": "cli"},
-                )
+            console.print(f"[bold]{y}[/bold]")
+            FAILURES.clear()
+            result = job.execute_in_process(
+                run_config={"loggers": {"psw_progress": {}}}, instance=instance,
+                partition_key=str(y), raise_on_error=False,
+                asset_selection=list(selection.resolve(defs.get_repository_def().asset_graph)),
+                tags={"psw/source": "cli"},
+            )
             _raise_on_failed_checks(result, y, raw, config)
             if not result.success:
-                raise RuntimeError(f"The build for {y} failed; see the Dagster run {result.run_id}.")
+                detail = FAILURES[-1] if FAILURES else "see the Dagster run"
+                raise StepFailed(f"The build for {y} failed at {detail} (Dagster run {result.run_id}).")
             done = [e.asset_key.to_user_string() for e in result.get_asset_materialization_events()]
             console.print(f"[green]✓[/green] {y}: {len(done)} assets in {time.perf_counter() - started:.1f} s")
             lines.append(f"  {out_dir / str(y)}/  tables, published.duckdb, provenance.json")
-    del job
     summary = ["Wrote:", *lines]
     for fmt in formats.split(","):
         summary.append(f"  {out_dir / str(report_year) / f'psw-annual-report.{fmt}'}")

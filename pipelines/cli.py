@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from assets.problems import RulesBroken, UnusableInput
+from assets.problems import RulesBroken, StepFailed, UnusableInput
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Principal Social Worker report pipeline.")
 console = Console(stderr=True, highlight=False)
@@ -42,6 +42,11 @@ def guarded(func):
         except RulesBroken as exc:
             console.print(f"[red]{exc}[/red]")
             raise typer.Exit(EXIT_RULES) from None
+        except StepFailed as exc:
+            console.print(f"[red]Build failed:[/red] {exc} Details: {_log_path()}")
+            _log_path().parent.mkdir(parents=True, exist_ok=True)
+            _log_path().write_text(str(exc) + "\n", encoding="utf-8")
+            raise typer.Exit(EXIT_INTERNAL) from None
         except KeyboardInterrupt:
             console.print("Interrupted.")
             raise typer.Exit(130) from None

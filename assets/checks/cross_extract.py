@@ -143,7 +143,7 @@ def check_warehouse(
             "select table_name from information_schema.tables where table_schema = ?", [schema]
         ).fetchall()
     }
-    previous = con.execute("select current_setting('search_path')").fetchone()[0]
+    previous = con.execute("select current_setting('search_path')").fetchall()[0][0]
     con.execute("set search_path = ?", [schema])
     try:
         return _run_checks(con, tables, files or {}, column_letters or {}, cap)

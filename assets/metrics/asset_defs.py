@@ -52,7 +52,7 @@ def metrics_measures(context: dg.AssetExecutionContext, settings: PswSettings, w
         build_metrics(con, year, authority(settings), rebuild_staging=False)
         rows = con.execute(
             "SELECT count(*) FROM metrics.measures WHERE reporting_year = ?", [year]
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     return dg.MaterializeResult(metadata={"row_count": dg.MetadataValue.int(int(rows))})
 
 

@@ -121,8 +121,8 @@ def test_responses_do_not_exceed_invited():
 def test_cross_extract_sql_runs_on_candidate_tables():
     con = duckdb.connect()
     con.execute("create schema candidate")
-    hr = pd.DataFrame({"worker_id": ["a" * 64], "source_row": [2]})
-    sup = pd.DataFrame({"worker_id": ["a" * 64, "b" * 64], "source_row": [2, 7]})
+    con.register("hr", pd.DataFrame({"worker_id": ["a" * 64], "source_row": [2]}))
+    con.register("sup", pd.DataFrame({"worker_id": ["a" * 64, "b" * 64], "source_row": [2, 7]}))
     con.execute("create table candidate.hr_workforce as select * from hr")
     con.execute("create table candidate.supervision as select * from sup")
     problems = cross_extract.check_warehouse(con, "candidate")

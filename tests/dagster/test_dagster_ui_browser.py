@@ -177,15 +177,17 @@ def ui(tmp_path_factory) -> UiServer:
         server.stop()
 
 
-def _chromium(tmp: Path, url: str, *, budget_ms: int, screenshot: Path | None = None) -> str:
-    """Load url in headless Chromium; return the rendered DOM (or write a PNG)."""
+def _chromium(tmp: Path, url: str, *, budget_ms: int, screenshot: Path | None = None,
+              window: str = "1600,2600") -> str:
+    """Load url in headless Chromium; return the rendered DOM (or write a PNG). The window is
+    tall because the asset graph only renders the nodes inside the viewport."""
     profile = tmp / f"chromium-profile-{time.monotonic_ns()}"
     args = [
         str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--disable-dev-shm-usage", "--disable-extensions",
         f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}",
-        "--window-size=1600,1000",
+        f"--window-size={window}",
     ]
     args += [f"--screenshot={screenshot}"] if screenshot else ["--dump-dom"]
     proc = subprocess.Popen(args + [url], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -234,10 +236,16 @@ def test_asset_graph_catalog_and_checks_render(ui, tmp_path):
 
     # The ingest group's graph: one node per extract, with its checks and kinds.
     group = f"{ui.url}/locations/{ui.repository}@{ui.location}/asset-groups/ingest"
-    text = _page_text(tmp_path, group, ["hr_workforce", "hr_vacancies", "year", "Asset checks"])
+    text = _page_text(tmp_path, group, ["hr_workforce", "hr_vacancies", "learning",
+                                        "supervision", "caseload", "year", "Asset checks"])
     assert "Great Expectations" in text and "DuckDB" in text
     _chromium(tmp_path, group, budget_ms=15000, screenshot=tmp_path / "asset-graph-ingest.png")
     assert (tmp_path / "asset-graph-ingest.png").stat().st_size > 10_000
+
+    # An asset's page shows its description, its job and the sensor that can trigger it.
+    report = _page_text(tmp_path, f"{ui.url}/assets/annual_report",
+                        ["annual_report", "build_year", "new_extract_sensor"])
+    assert "Principal Social Worker report" in report
 
     # The catalog lists every asset by its full key.
     _page_text(tmp_path, f"{ui.url}/assets", CATALOG_NAMES)

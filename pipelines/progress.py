@@ -1,0 +1,51 @@
+"""A Dagster logger for `psw build`: one quiet line per stage instead of Dagster's debug log,
+and the failing step's one-line error kept for the summary (no traceback reaches the user)."""
+
+import logging
+
+import dagster as dg
+from rich.console import Console
+
+STAGE_NAMES = {
+    "candidate_extracts": "reading and checking extracts",
+    "candidate__year": "cross-extract checks",
+    "raw__year": "promoting into the warehouse",
+    "staging__models": "staging models",
+    "metrics__measures": "measures",
+    "metrics__trends": "trends and benchmarks",
+    "published__tables": "disclosure control and tables",
+    "annual_report": "rendering the report",
+}
+
+FAILURES: list[str] = []  # step failures of the current process's runs, newest last
+
+
+class _ProgressHandler(logging.Handler):
+    def __init__(self, console: Console):
+        super().__init__(logging.DEBUG)
+        self.console = console
+
+    def emit(self, record: logging.LogRecord) -> None:
+        event = getattr(record, "dagster_meta", {}).get("dagster_event")
+        if event is None:
+            return
+        step = event.step_key or ""
+        if event.event_type_value == "STEP_START":
+            self.console.print(f"  · {STAGE_NAMES.get(step, step)}")
+        elif event.event_type_value == "STEP_FAILURE":
+            error = getattr(event.event_specific_data, "error", None)
+            cause = error
+            while cause is not None and getattr(cause, "cause", None) is not None:
+                cause = cause.cause
+            message = (cause.message if cause is not None else record.getMessage()).strip()
+            # "package.module.SomeError: text" reads better as "SomeError: text".
+            head, sep, rest = message.partition(": ")
+            message = f"{head.rsplit('.', 1)[-1]}{sep}{rest}" if sep else message
+            FAILURES.append(f"{STAGE_NAMES.get(step, step)}: {message.splitlines()[0] if message else ''}")
+
+
+@dg.logger(description="One line per stage, for `psw build`.")
+def psw_progress(_init_context) -> logging.Logger:
+    logger = logging.Logger("psw_progress", level=logging.DEBUG)
+    logger.addHandler(_ProgressHandler(Console(stderr=True, highlight=False)))
+    return logger
