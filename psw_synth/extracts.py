@@ -283,6 +283,8 @@ def supervision(
             rng, lk.SUPERVISION_MINUTES, lk.SUPERVISION_MINUTES_WEIGHTS, len(cell)
         ),
     }).sort_values(["worker_id", "session_date"], kind="stable", ignore_index=True)
+    # One session a day per worker: a second row on the same day reads as a duplicate entry.
+    frame = frame.drop_duplicates(["worker_id", "session_date"], ignore_index=True)
     frame["session_date"] = uk_dates(frame["session_date"].to_numpy())
     return frame
 

@@ -53,7 +53,7 @@ RUN_STATUS = "query($id: ID!) { runOrError(runId: $id) { __typename ... on Run {
 RUN_FAILURES = """query($id: ID!) { logsForRun(runId: $id, limit: 5000) {
   __typename ... on EventConnection { events { __typename
     ... on MessageEvent { message level }
-    ... on ExecutionStepFailureEvent { stepKey error { message } }
+    ... on ExecutionStepFailureEvent { stepKey error { message cause { message } } }
     ... on RunFailureEvent { error { message } } } } } }"""
 
 
@@ -266,8 +266,10 @@ def _run_failure_summary(ui: UiServer, run_id: str) -> str:
     lines = []
     for event in events:
         if event.get("error"):
+            error = event["error"]
+            cause = (error.get("cause") or {}).get("message", "")
             lines.append(f"{event['__typename']} {event.get('stepKey', '')}: "
-                         f"{event['error']['message'][:800]}")
+                         f"{error['message'][:400]} {cause[:800]}".rstrip())
         elif event.get("level") in ("ERROR", "CRITICAL"):
             lines.append(f"{event['__typename']}: {event.get('message', '')[:800]}")
     return "\n".join(lines[-10:]) or "(no error events)"
