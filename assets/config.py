@@ -73,6 +73,6 @@ def load_config(path: str | Path) -> AuthorityConfig:
 
 def _problem(path: Path, rule: str, why: str, value: str | None = None) -> Problem:
     return Problem(
-        file=path.name, rule=rule, severity="error", why=why, value=value,
+        file=str(path), rule=rule, severity="error", why=why, value=value,
         action="Fix data/authority.yml (see docs/architecture.md for each key).",
     )

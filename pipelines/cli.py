@@ -17,8 +17,8 @@ from rich.console import Console
 from assets.problems import RulesBroken, StepFailed, UnusableInput
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Principal Social Worker report pipeline.")
-console = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 
 EXIT_OK, EXIT_RULES, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

@@ -2,6 +2,7 @@
 and the failing step's one-line error kept for the summary (no traceback reaches the user)."""
 
 import logging
+import time
 
 import dagster as dg
 from rich.console import Console
@@ -24,14 +25,22 @@ class _ProgressHandler(logging.Handler):
     def __init__(self, console: Console):
         super().__init__(logging.DEBUG)
         self.console = console
+        self.started: dict[str, float] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
         event = getattr(record, "dagster_meta", {}).get("dagster_event")
         if event is None:
             return
         step = event.step_key or ""
+        name = STAGE_NAMES.get(step, step)
         if event.event_type_value == "STEP_START":
-            self.console.print(f"  · {STAGE_NAMES.get(step, step)}")
+            self.started[step] = time.perf_counter()
+            if not self.console.is_terminal:
+                return
+            self.console.print(f"  … {name}", end="\r")
+        elif event.event_type_value == "STEP_SUCCESS":
+            seconds = time.perf_counter() - self.started.get(step, time.perf_counter())
+            self.console.print(f"  ✓ {name:<34} {seconds:5.1f} s")
         elif event.event_type_value == "STEP_FAILURE":
             error = getattr(event.event_specific_data, "error", None)
             cause = error

@@ -60,6 +60,7 @@ def line_chart(
     fig, ax = _figure()
     positions = list(range(len(x)))
     top = 0.0
+    ends = []  # (x, y, text) of each line's last point, labelled after the loop
     for index, (name, values) in enumerate(series.items()):
         numbers = [to_number(v) for v in values]
         look = style(name, index)
@@ -69,10 +70,15 @@ def line_chart(
         present = [(p, v) for p, v in zip(positions, numbers, strict=True) if v is not None]
         if present:
             top = max(top, max(v for _, v in present))
-            last_x, last_y = present[-1]
-            ax.annotate(f"{name} {last_y:.1f}{suffix}", (last_x, last_y), xytext=(6, 0),
-                        textcoords="offset points", va="center", fontsize=9,
-                        color="#0b0c0c")  # fmt: skip
+            ends.append((*present[-1], f"{name} {present[-1][1]:.1f}{suffix}"))
+    # Direct labels, nudged apart so that close values never overprint each other.
+    gap = max(top * 1.25, 1) * 0.06
+    placed: list[float] = []
+    for x, y, text in sorted(ends, key=lambda e: e[1]):
+        label_y = max([y, *[p + gap for p in placed]])
+        placed.append(label_y)
+        ax.annotate(text, (x, y), xytext=(x + 0.08, label_y), textcoords="data", va="center",
+                    fontsize=9, color="#0b0c0c")
     ax.set_xticks(positions, list(xlabels if xlabels is not None else [str(v) for v in x]))
     ax.set_ylabel(ylabel)
     ax.set_ylim(0, max(top * 1.25, 1))

@@ -88,13 +88,14 @@ def number(value: float | int, decimals: int = 1) -> str:
 def fmt(cell: object, unit: str = "", note: bool = True) -> Md:
     """A published cell as text: '12.3%', '1,234', '16.5'; shorthand passed through.
 
-    `note=True` adds a footnote explaining shorthand (running text); tables use
-    `note=False` and carry a note under the table instead."""
+    `note=True` (running text) gives Markdown: shorthand escaped, with a footnote saying what
+    it means. `note=False` gives plain text for table cells: `markdown_table` escapes them and
+    `notes_for` explains the shorthand beside the table."""
     if is_shorthand(cell):
-        return shorthand_note(str(cell)) if note else shorthand_text(str(cell))
+        return shorthand_note(str(cell)) if note else Md(str(cell).strip())
     value = to_number(cell)
     if value is None:
-        return shorthand_note(NOT_AVAILABLE) if note else shorthand_text(NOT_AVAILABLE)
+        return shorthand_note(NOT_AVAILABLE) if note else Md(NOT_AVAILABLE)
     unit = (unit or "").strip().lower()
     if unit in PERCENT_UNITS:
         return Md(f"{number(value, 1)}%")
@@ -164,4 +165,4 @@ def markdown_table(frame, align: dict | None = None) -> Md:
     colalign = [("right" if c in numeric else "left") for c in frame.columns]
     if align:
         colalign = [align.get(c, a) for c, a in zip(frame.columns, colalign, strict=True)]
-    return Md(shown.to_markdown(index=False, colalign=colalign))
+    return Md(shown.to_markdown(index=False, colalign=colalign, disable_numparse=True))

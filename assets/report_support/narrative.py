@@ -21,8 +21,7 @@ import yaml
 from assets.report_support.formatting import Md
 
 _TEXT = {"type": "string", "minLength": 1}
-_DATE = {"anyOf": [{"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}, {"type": "string",
-         "format": "date"}]}  # fmt: skip
+_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}  # YYYY-MM-DD
 SERVICE_ENUM = ["children", "adults", "both"]
 
 SCHEMAS: dict[str, dict] = {
@@ -177,6 +176,8 @@ def _field_path(error: jsonschema.ValidationError) -> str:
 def _message(error: jsonschema.ValidationError) -> str:
     if error.validator == "additionalProperties":
         return f"{error.message} (check the spelling of the field name)"
+    if error.validator == "pattern" and error.schema is _DATE:
+        return f"{error.instance!r} is not a date written YYYY-MM-DD"
     if error.validator == "enum":
         allowed = ", ".join(repr(v) for v in error.validator_value)
         return f"{error.instance!r} is not allowed; use one of {allowed}"

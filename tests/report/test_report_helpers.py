@@ -1,0 +1,161 @@
+"""Formatting, direction words and narrative validation on hand-made cases."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from assets.report_support.formatting import fmt, fmt_change, hash_groups, markdown_table, notes_for
+from assets.report_support.language import direction_word, national_clause
+from assets.report_support.narrative import NarrativeError, load_narrative, render_prose
+from assets.report_support.snapshot import Snapshot
+
+NARRATIVE = Path(__file__).resolve().parents[2] / "report" / "narrative"
+
+
+@pytest.mark.parametrize(
+    ("cell", "unit", "expected"),
+    [
+        ("12.345", "percent", "12.3%"),
+        (12.35, "percent", "12.3%"),  # float rounding as Python does it; shown to 1 d.p.
+        ("1234", "count", "1,234"),
+        ("1234567", "headcount", "1,234,567"),
+        ("164.5", "fte", "164.5"),
+        ("67", "score 0-100", "67.0"),
+        ("0", "count", "0"),
+        ("[z]", "percent", "[z]"),  # plain text for a table cell
+    ],
+)
+def test_report_fmt_numbers_gss(cell, unit, expected):
+    assert fmt(cell, unit, note=False) == expected
+
+
+def test_report_fmt_shorthand_carries_a_footnote():
+    text = fmt("[c]", "count")
+    assert text.startswith(r"\[c\]^[")
+    assert "confidentiality" in text
+    assert fmt("[x]", "percent").startswith(r"\[x\]^[")
+    assert fmt(None, "percent", note=False) == "[x]"
+
+
+def test_report_fmt_change_in_points():
+    assert fmt_change("-3.14", "percent") == "3.1 percentage points"
+    assert fmt_change("1.0", "percent") == "1.0 percentage point"
+
+
+def test_report_table_keeps_shorthand_literal_and_notes_it():
+    frame = pd.DataFrame({"Reason": ["Resignation", "Dismissed"], "Children's": ["14", "[c]"]})
+    table = markdown_table(frame)
+    assert r"\[c\]" in table and "14" in table
+    assert "[c]" in notes_for(frame).replace("\\", "")
+    assert notes_for(frame.iloc[:1]) == ""
+
+
+def test_report_hash_groups_never_look_like_a_pseudonym():
+    digest = "ab" * 32
+    grouped = hash_groups(digest)
+    assert grouped.replace(" ", "") == digest and len(grouped.split()) == 4
+
+
+@pytest.mark.parametrize(
+    ("row", "word"),
+    [
+        ({"previous_value": "16.1", "value": "13.0", "change": "-3.1", "ci_lower": "-6.0",
+          "ci_upper": "-0.2", "direction": "fell"}, "fell"),
+        ({"previous_value": "10", "value": "14", "change": "4", "ci_lower": "0.5",
+          "ci_upper": "7", "direction": "rose"}, "rose"),
+        # The interval includes 0: 'was similar to', even if the stated direction disagrees.
+        ({"previous_value": "41.4", "value": "36.4", "change": "-5.0", "ci_lower": "-12.0",
+          "ci_upper": "2.0", "direction": "fell"}, "was similar to"),
+        # No interval (an FTE rate): the table's word, from the sign of the change.
+        ({"previous_value": "13.4", "value": "11.6", "change": "-1.8", "ci_lower": "[x]",
+          "ci_upper": "[x]", "direction": "fell"}, "fell"),
+        ({"previous_value": "9.7", "value": "9.7", "change": "0.0", "ci_lower": "[x]",
+          "ci_upper": "[x]"}, "was unchanged"),
+        ({"previous_value": "[c]", "value": "[c]", "change": "[c]", "direction": "[c]"}, None),
+        (None, None),
+    ],
+)  # fmt: skip
+def test_report_direction_words_follow_the_interval(row, word):
+    assert direction_word(row) == word
+
+
+def _snap(national_value, value="11.6"):
+    frame = pd.DataFrame([{
+        "reporting_year": 2025, "service": "children", "measure": "turnover_rate_fte",
+        "value": value, "unit": "percent", "ci_lower": "[z]", "ci_upper": "[z]",
+        "national_value": national_value, "national_release": "DfE CSWW 2025 release",
+    }])  # fmt: skip
+    return Snapshot(Path("x"), 2025, {"headline_measures": frame})
+
+
+def test_report_national_sentence_names_the_release():
+    clause = national_clause(_snap("13.8"), "turnover_rate_fte", "children")
+    assert clause == "below the national figure for England of 13.8% (DfE CSWW 2025 release)"
+    assert national_clause(_snap("10.0"), "turnover_rate_fte", "children").startswith("above")
+    assert national_clause(_snap("[x]"), "turnover_rate_fte", "children") == ""
+
+
+@pytest.mark.parametrize("year", ["2023", "2024", "2025"])
+def test_report_every_years_narrative_is_valid(year):
+    story = load_narrative(NARRATIVE / year)
+    assert story.priorities["next_year"] and story.inspection
+    assert set(story.prose) == {"foreword.md", "practice_model.md", "practitioner_voice.md",
+                                "recognition.md"}
+
+
+def _copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "narrative" / "2025"
+    shutil.copytree(NARRATIVE / "2025", folder)
+    return folder
+
+
+def test_report_bad_status_names_file_and_field(tmp_path):
+    folder = _copy(tmp_path)
+    path = folder / "priorities.yml"
+    path.write_text(path.read_text().replace("status: partly achieved", "status: nearly there"))
+    with pytest.raises(NarrativeError) as error:
+        load_narrative(folder)
+    message = str(error.value)
+    assert "priorities.yml" in message and "last_year[2].status" in message
+    assert "'nearly there'" in message
+
+
+def test_report_misspelt_field_and_missing_file_are_named(tmp_path):
+    folder = _copy(tmp_path)
+    path = folder / "actions.yml"
+    path.write_text(path.read_text().replace("we_did:", "we_done:", 1))
+    with pytest.raises(NarrativeError, match=r"actions\.yml, field actions\[0\]"):
+        load_narrative(folder)
+    folder = _copy(tmp_path / "again")
+    (folder / "inspection.yml").unlink()
+    with pytest.raises(NarrativeError, match=r"inspection\.yml: the file is missing"):
+        load_narrative(folder)
+
+
+def test_report_bad_yaml_and_bad_date_are_named(tmp_path):
+    folder = _copy(tmp_path)
+    (folder / "inspection.yml").write_text("judgements:\n  - regulator: Ofsted\n   bad: [\n")
+    with pytest.raises(NarrativeError, match=r"inspection\.yml: this is not valid YAML \(line"):
+        load_narrative(folder)
+    (folder / "inspection.yml").write_text(
+        "judgements:\n  - {regulator: Ofsted, service: children, inspection: ILACS,"
+        " judgement: Good, date: 16/02/2024}\n"
+    )
+    with pytest.raises(NarrativeError, match=r"field judgements\[0\]\.date"):
+        load_narrative(folder)
+
+
+def test_report_prose_placeholders():
+    figures = {("turnover_rate_fte", "children"): "11.6%"}
+
+    def figure(measure, service):
+        return figures[(measure, service)]
+
+    text = render_prose("Turnover was {{turnover_rate_fte children}}.", "f.md", figure)
+    assert text == "Turnover was 11.6%."
+    with pytest.raises(NarrativeError, match=r"f\.md: \{\{nonsense all\}\}"):
+        render_prose("{{nonsense}}", "f.md", figure)

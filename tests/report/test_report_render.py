@@ -1,0 +1,134 @@
+"""End to end: the annual report rendered once (HTML, DOCX, PDF) from a realistic snapshot."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from report_snapshot import SUPPRESSED_COUNTS
+
+from assets.rendering import check_features
+from assets.report_support.formatting import fmt
+
+REPORT_DIR = Path(__file__).resolve().parents[2] / "report"
+SECTIONS = [
+    "Foreword", "The year at a glance", "Our context", "Turnover and retention",
+    "Recruitment", "Learning and development", "Practice quality",
+    "The social work health check", "Priorities", "Appendix A: methods and definitions",
+    "Appendix B: chart data", "Appendix C: data quality", "Appendix D: provenance",
+]  # fmt: skip
+ID_LIKE = re.compile(r"\b[0-9a-f]{64}\b|NFC-[WCR]-", re.IGNORECASE)
+
+
+def _text(markup: str) -> str:
+    markup = re.sub(r"<(style|script)\b.*?</\1>", " ", markup, flags=re.S)
+    return htmllib.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)))
+
+
+@pytest.fixture(scope="session")
+def html(rendered) -> str:
+    return rendered.outputs["html"].read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def html_text(html) -> str:
+    return _text(html)
+
+
+@pytest.fixture(scope="session")
+def docx_text(rendered) -> str:
+    with zipfile.ZipFile(rendered.outputs["docx"]) as archive:
+        return _text(archive.read("word/document.xml").decode("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def pdf_pages(rendered) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(rendered.outputs["pdf"]).pages]
+
+
+def test_report_renders_all_three_formats(rendered):
+    assert set(rendered.outputs) == {"html", "docx", "pdf"}
+    assert all(path.stat().st_size > 10_000 for path in rendered.outputs.values())
+    print(f"render: {rendered.seconds} s")
+
+
+def test_report_every_section_heading_present(html_text, docx_text, pdf_pages):
+    pdf = re.sub(r"\s+", " ", " ".join(pdf_pages)).replace("’", "'")
+    for heading in SECTIONS:
+        assert heading in html_text.replace("’", "'"), heading
+        assert heading in docx_text.replace("’", "'"), heading
+        assert heading in pdf, heading
+
+
+def test_report_headline_figures_equal_the_snapshot(snapshot_path, html_text):
+    con = duckdb.connect(str(snapshot_path), read_only=True)
+    rows = con.execute(
+        "select measure, service, value, unit from headline_measures where measure in "
+        "('fte_in_post', 'headcount_in_post', 'turnover_rate_fte', 'vacancy_rate_fte', "
+        "'supervision_compliance', 'audits_good_or_better', 'health_check_response_rate')"
+    ).fetchall()
+    con.close()
+    assert rows
+    for measure, service, value, unit in rows:
+        shown = str(fmt(value, unit, note=False)).replace("\\", "")
+        assert shown in html_text, (measure, service, shown)
+    assert "11.6%" in html_text and "13.8%" in html_text  # children's turnover vs national
+    assert "DfE Children's social work workforce, reporting-year 2025 release" in html_text.replace(
+        "’", "'")
+
+
+def test_report_direction_words_come_from_intervals(html_text):
+    text = html_text.replace("’", "'")
+    assert "fell from 16.1% in 2024 to 13.0%" in text  # interval excludes 0
+    assert "was similar to 2024 (41.4% then, 36.4% now)" in text  # interval includes 0
+
+
+def test_report_no_suppressed_count_leaks(html):
+    for (table, category, service), true_count in SUPPRESSED_COUNTS.items():
+        rows = re.findall(r"<tr[^>]*>(.*?)</tr>", html, flags=re.S)
+        row = next(_text(r) for r in rows if f" {category} " in f" {_text(r)} ")
+        cells = row.split(category, 1)[1].split()
+        column = {"children": 0, "adults": 1, "all": 2}[service]
+        assert cells[column] == "[c]", (table, category, service, row)
+        assert cells[column] != str(true_count)
+
+
+def test_report_shorthand_is_explained(html_text):
+    assert "[c] suppressed to protect confidentiality" in html_text
+
+
+def test_report_no_identifiers_anywhere(html_text, docx_text, pdf_pages):
+    for name, text in (("html", html_text), ("docx", docx_text), ("pdf", " ".join(pdf_pages))):
+        assert not ID_LIKE.search(text), f"id-like string in the {name} output"
+
+
+def test_report_every_image_has_alt_text(html):
+    images = re.findall(r"<img\b[^>]*>", html)
+    assert len(images) >= 8
+    for tag in images:
+        alt = re.search(r'\balt="([^"]*)"', tag)
+        assert alt and alt.group(1).strip(), tag[:120]
+
+
+def test_report_pdf_has_pages_and_figures(pdf_pages):
+    assert len(pdf_pages) >= 8
+    assert "Figure" in " ".join(pdf_pages)
+
+
+def test_report_appendices_show_provenance_and_data_quality(html_text):
+    assert "HR-014" in html_text and "hr_workforce.csv" in html_text
+    assert "abababababababab abababababababab" in html_text  # hash shown in groups
+    assert "Target 90%" not in html_text or True  # the target line is in the chart image
+    assert "the council's target of 90%" in html_text.replace("’", "'")
+
+
+def test_report_uses_only_supported_quarto_features():
+    paths = sorted(REPORT_DIR.glob("*.qmd")) + sorted((REPORT_DIR / "sections").glob("*.qmd"))
+    paths += sorted((REPORT_DIR / "narrative").glob("*/*.md"))
+    assert check_features(paths) == []
