@@ -28,7 +28,8 @@ $(STAMP): requirements.lock pyproject.toml
 report: setup ## build every sample year's tables and the latest year's report into build/
 	$(BIN)/psw build
 
-test: setup ## run ruff, the data-hygiene check and the whole test suite
+test: setup ## run ruff and the whole test suite (installs Debian chromium for the UI test if it can)
+	@bash scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

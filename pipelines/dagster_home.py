@@ -11,6 +11,10 @@ DAGSTER_YAML = """\
 # Written by psw-report. Telemetry is off: this machine may have no internet (STACK_NOTES).
 telemetry:
   enabled: false
+# DuckDB has one writing process, and a year's trends read the years before it: run one at a time.
+concurrency:
+  runs:
+    max_concurrent_runs: 1
 """
 
 
