@@ -7,6 +7,7 @@ rolling turnover and trends read the years before it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -59,12 +60,21 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
     report_year = max(years)
     job = defs.resolve_implicit_global_asset_job_def().with_logger_defs({"psw_progress": psw_progress})
     lines = []
+    previous = ""
     with writer_lock(warehouse_path(), on_wait=console.print):
         for y in years:
             started = time.perf_counter()
+            print_ = fingerprint(raw / str(y), config, previous, formats if y == report_year else "")
+            previous = print_
+            if is_current(out_dir / str(y), print_, formats if y == report_year else ""):
+                console.print(f"[green]✓[/green] {y}: inputs, settings and code unchanged; kept")
+                lines.append(f"  {out_dir / str(y)}/  (unchanged)")
+                continue
             selection = dg.AssetSelection.all() if y == report_year else (
                 dg.AssetSelection.all() - dg.AssetSelection.assets("annual_report"))
             console.print(f"[bold]{y}[/bold]")
+            # Forget the last success before changing anything, so a failed run is never kept.
+            (out_dir / str(y) / FINGERPRINT_FILE).unlink(missing_ok=True)
             FAILURES.clear()
             result = job.execute_in_process(
                 run_config={"loggers": {"psw_progress": {}}}, instance=instance,
@@ -77,6 +87,7 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
                 detail = FAILURES[-1] if FAILURES else "see the Dagster run"
                 raise StepFailed(f"The build for {y} failed at {detail} (Dagster run {result.run_id}).")
             done = [e.asset_key.to_user_string() for e in result.get_asset_materialization_events()]
+            (out_dir / str(y) / FINGERPRINT_FILE).write_text(print_ + "\n", encoding="utf-8")
             console.print(f"[green]✓[/green] {y}: {len(done)} assets in {time.perf_counter() - started:.1f} s")
             lines.append(f"  {out_dir / str(y)}/  tables, published.duckdb, provenance.json")
     summary = ["Wrote:", *lines]
@@ -84,6 +95,44 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
         summary.append(f"  {out_dir / str(report_year) / f'psw-annual-report.{fmt}'}")
     summary.append(f"Warehouse: {warehouse_path()}   Dagster home: {home}")
     return "\n".join(summary)
+
+
+FINGERPRINT_FILE = ".build-fingerprint"
+CODE_DIRS = ("assets", "pipelines", "expectations")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tree_digest(digest, folder: Path, patterns: tuple[str, ...]) -> None:
+    for path in sorted(p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()):
+        digest.update(f"{path.relative_to(folder).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+
+
+def fingerprint(year_dir: Path, config: Path, previous: str, formats: str) -> str:
+    """What a year's outputs depend on: its raw files, the settings, the code and reference data,
+    the report sources (for the report year), and the year before it (trends read it)."""
+    from pipelines.sensors import folder_hash
+
+    digest = hashlib.sha256()
+    for part in (folder_hash(year_dir), Path(config).read_bytes().hex(), previous, formats,
+                 os.environ.get("PSW_PSEUDONYMISATION_KEY", "") and "keyed"):
+        digest.update(f"{part}\n".encode())
+    for name in CODE_DIRS:
+        _tree_digest(digest, ROOT / name, ("*.py", "*.sql", "*.json"))
+    _tree_digest(digest, ROOT / "data" / "reference", ("*.csv",))
+    if formats:
+        _tree_digest(digest, Path(os.environ.get("PSW_REPORT_DIR", "report")), ("*",))
+    return digest.hexdigest()
+
+
+def is_current(out: Path, print_: str, formats: str) -> bool:
+    """A year is skipped only if its last successful build had this fingerprint and its outputs
+    (and the warehouse that later years read) are all still there."""
+    marker = out / FINGERPRINT_FILE
+    needed = [out / "published.duckdb", out / "provenance.json", warehouse_path()]
+    needed += [out / f"psw-annual-report.{fmt}" for fmt in formats.split(",") if fmt]
+    return (marker.is_file() and marker.read_text(encoding="utf-8").strip() == print_
+            and all(p.exists() for p in needed))
 
 
 def _raise_on_failed_checks(result, year: int, raw: Path, config: Path) -> None:

@@ -294,7 +294,7 @@ def write_error_workbook(report: ValidationReport, path: Path) -> Path:
         sheet.append(headers)
         for p in report.problems:
             d = p.redacted().to_dict()
-            sheet.append([d[h] for h in headers])
+            sheet.append([_cell(d[h]) for h in headers])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
@@ -327,11 +327,14 @@ def write_error_workbook(report: ValidationReport, path: Path) -> Path:
 
 
 def _cell(value):
+    from assets.published.writers import neutralise
+
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime().date()
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
-    return value
+    # openpyxl writes a string starting with "=" as a live formula: never for HR's workbook.
+    return neutralise(value)
 
 
 def write_data_docs(report: ValidationReport, directory: Path) -> Path:

@@ -132,8 +132,8 @@ class _Workbook:
             cell = TableCell(valuetype="float", value=format_cell(value), **kwargs)
             cell.addElement(P(text=format_cell(value)))
             return cell
-        text = format_cell(value)
-        cell = TableCell(valuetype="string", **kwargs)
+        text = format_cell(neutralise(value))  # an ODS text cell is not a formula, but a CSV
+        cell = TableCell(valuetype="string", **kwargs)  # export of it would be: neutralise
         if link:
             paragraph = P()
             paragraph.addElement(A(type="simple", href=link, text=text))
@@ -281,7 +281,7 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, reporting_year: int, path: st
 
     def write(temporary: Path) -> None:
         temporary.unlink(missing_ok=True)  # mkstemp made an empty file; DuckDB wants none
-        con.execute(f"attach '{temporary}' as psw_snapshot")
+        con.execute("attach ? as psw_snapshot", [str(temporary)])
         try:
             for name in names:
                 year_filter = "<=" if name in CROSS_YEAR_TABLES else "="

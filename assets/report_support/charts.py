@@ -74,12 +74,16 @@ def line_chart(
     # Direct labels, nudged apart so that close values never overprint each other.
     gap = max(top * 1.25, 1) * 0.06
     placed: list[float] = []
-    for x, y, text in sorted(ends, key=lambda e: e[1]):
-        label_y = max([y, *[p + gap for p in placed]])
+    for end_x, end_y, text in sorted(ends, key=lambda e: e[1]):
+        label_y = max([end_y, *[p + gap for p in placed]])
         placed.append(label_y)
-        ax.annotate(text, (x, y), xytext=(x + 0.08, label_y), textcoords="data", va="center",
+        ax.annotate(text, (end_x, end_y), xytext=(end_x + 0.08, label_y), textcoords="data", va="center",
                     fontsize=9, color="#0b0c0c")
     ax.set_xticks(positions, list(xlabels if xlabels is not None else [str(v) for v in x]))
+    if len(positions) > 6:
+        ax.tick_params(axis="x", labelrotation=45, labelsize=9)
+        for tick in ax.get_xticklabels():
+            tick.set_horizontalalignment("right")
     ax.set_ylabel(ylabel)
     ax.set_ylim(0, max(top * 1.25, 1))
     ax.set_xlim(-0.3, len(positions) - 1 + max(1.2, len(positions) * 0.35))
