@@ -21,8 +21,10 @@ def data_quality(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
         "AND table_name='validation_problems'"
     ).fetchall()[0][0]
     if not exists:
-        return pd.DataFrame({"reporting_year": pd.Series(dtype="int64"), "file": [], "rule": [],
-                             "severity": [], "why": [], "rows_affected": []})
+        text = pd.Series(dtype="string")
+        return pd.DataFrame({"reporting_year": pd.Series(dtype="int64"), "file": text,
+                             "rule": text, "severity": text, "why": text,
+                             "rows_affected": pd.Series(dtype="int64")})
     return con.execute(
         "SELECT reporting_year, file, rule, severity, why, count(*) AS rows_affected "
         "FROM raw.validation_problems WHERE reporting_year = ? "
@@ -43,6 +45,17 @@ def provenance_tables(provenance: dict, year: int) -> dict[str, pd.DataFrame]:
     )
     build.insert(0, "reporting_year", year)
     return {"provenance_inputs": inputs, "provenance_build": build}
+
+
+def report_settings(config: AuthorityConfig, year: int) -> pd.DataFrame:
+    """The authority's targets the report draws against (e.g. the supervision target line)."""
+    items = [
+        ("supervision_compliance_target", config.targets["supervision_compliance"]),
+        ("asye_caseload_cap", config.targets["asye_caseload_cap"]),
+        ("suppression_threshold", config.suppression_threshold),
+    ]
+    return pd.DataFrame({"reporting_year": year, "item": [i for i, _ in items],
+                         "value": [str(v) for _, v in items]})
 
 
 def _store(con: duckdb.DuckDBPyConnection, year: int, tables: dict[str, pd.DataFrame]) -> None:
@@ -67,7 +80,8 @@ def publish_year(con: duckdb.DuckDBPyConnection, year: int, config: AuthorityCon
 
     tables = build_published(con, year, config)
     provenance = build_provenance(con, year, config, raw_dir)
-    extra = {**provenance_tables(provenance, year), "data_quality": data_quality(con, year)}
+    extra = {**provenance_tables(provenance, year), "data_quality": data_quality(con, year),
+             "report_settings": report_settings(config, year)}
     _store(con, year, extra)
     out.mkdir(parents=True, exist_ok=True)
     write_csvs(tables, out / "tables")

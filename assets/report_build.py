@@ -34,7 +34,8 @@ def build_report(year: int, settings, progress=None) -> dict:
         project_dir=Path(settings.report_dir).resolve(), main_qmd=MAIN_QMD, out_dir=out,
         output_stem=REPORT_STEM, formats=settings.format_list(), params=params,
         metadata={"authority": config.name, "reporting-year": str(year),
-                  "subtitle": f"Principal Social Worker annual report {year}"},
+                  "subtitle": f"Reporting year 1 {config.period_start(year):%B %Y} to "
+                              f"{config.reference_date(year):%-d %B %Y}"},
     )
     paths = {fmt: str(p) for fmt, p in result.outputs.items()}
     digests = {fmt: hashlib.sha256(Path(p).read_bytes()).hexdigest() for fmt, p in paths.items()}

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from assets.ingest.contract import TABLES as RAW_TABLES
+from assets.pause import pause_point
 
 SCHEMAS = ("candidate", "raw", "staging", "metrics", "published")
 # The extracts plus the redacted validation results (warnings reach the data-quality appendix).
@@ -79,6 +80,7 @@ def promote_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
             if not _exists(con, "raw", name):
                 continue
             con.execute(f"DELETE FROM raw.{name} WHERE reporting_year = ?", [year])
+            pause_point("promote")
             if name in present:
                 con.execute(
                     f"INSERT INTO raw.{name} BY NAME SELECT * FROM candidate.{name} WHERE reporting_year = ?",

@@ -13,6 +13,7 @@ import pandas as pd
 
 from assets.common import CODE_VERSION, OWNER, authority, partition_year, problems_table, year_dir
 from assets.ingest.contract import EXTRACTS
+from assets.pause import pause_point
 from assets.warehouse import promote_year, write_candidates
 from pipelines.partitions import reporting_year
 from pipelines.resources import PswSettings, WarehouseResource
@@ -84,6 +85,7 @@ def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings,
     tables["validation_problems"] = validation_frame(problems, year)
     with warehouse.connect() as con:
         counts = write_candidates(con, year, tables)
+        pause_point("ingest")
     by_extract: dict[str, list] = {}
     for p in problems:
         by_extract.setdefault(_extract_of(p), []).append(p)

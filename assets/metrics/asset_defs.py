@@ -5,6 +5,7 @@ import dagster as dg
 
 from assets.common import CODE_VERSION, OWNER, authority, partition_year
 from assets.ingest.asset_defs import raw_year
+from assets.pause import pause_point
 from pipelines.partitions import reporting_year
 from pipelines.resources import PswSettings, WarehouseResource
 
@@ -50,6 +51,7 @@ def metrics_measures(context: dg.AssetExecutionContext, settings: PswSettings, w
     year = partition_year(context)
     with warehouse.connect() as con:
         build_metrics(con, year, authority(settings), rebuild_staging=False)
+        pause_point("measures")
         rows = con.execute(
             "SELECT count(*) FROM metrics.measures WHERE reporting_year = ?", [year]
         ).fetchall()[0][0]

@@ -184,6 +184,11 @@ _BREAKDOWN_ONLY = [
     Measure("leavers_share", "percent", _T,
             "100 × leavers in the category / all leavers.", CSWW_CODES, count_kind="people",
             breakdown_only=True),
+    Measure("learners_headcount", "headcount", _L,
+            "Distinct directly employed workers in post at R who completed learning in P in the "
+            "category (breakdown: category); published beside the category's hours so that "
+            "disclosure control can see how many people a cell describes.", LOCAL,
+            count_kind="people", breakdown_only=True),
     Measure("audits_count", "count", _P, "Audits in P with the grade (breakdown: grade).",
             LOCAL, count_kind="cases", breakdown_only=True),
     Measure("audits_share", "percent", _P, "100 × audits in P with the grade / audits in P.",

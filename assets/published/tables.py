@@ -121,33 +121,43 @@ class BreakdownTable:
     that add up, `value_additive`)."""
 
     name: str
-    breakdowns: tuple[str, ...]
+    breakdowns: tuple[str, ...]  # "measure:breakdown" patterns over metrics.measures rows
     kind: str
     category_label: str
     value_unit: str | None = None
     additive: bool = True
     value_additive: bool = False
     breakdown_label: str | None = None
+    count_from: str = "numerator"  # where the count of people/cases/responses is
+    value_from: str | None = None  # "measure:column" whose figure is published as `value`
+    group_by_measure: bool = False  # the measure names the group (e.g. population, standard)
 
 
 BREAKDOWN_TABLES: tuple[BreakdownTable, ...] = (
-    BreakdownTable("leavers_by_reason", ("leavers_by_reason",), "people", "reason"),
-    BreakdownTable("leavers_by_destination", ("leavers_by_destination",), "people", "destination"),
-    BreakdownTable("starters_by_origin", ("starters_by_origin",), "people", "origin"),
+    BreakdownTable("leavers_by_reason", ("leavers_headcount:reason_leave",), "people", "reason"),
+    BreakdownTable("leavers_by_destination", ("leavers_headcount:leaver_destination",), "people",
+                   "destination"),
+    BreakdownTable("starters_by_origin", ("starters_headcount:start_origin",), "people", "origin"),
     # Routes overlap (a Frontline graduate may also be in the ASYE), so no Total row.
-    BreakdownTable("starters_by_route", ("starters_by_route",), "people", "route", additive=False),
+    BreakdownTable("starters_by_route", ("starters_headcount:route",), "people", "route",
+                   additive=False),
     BreakdownTable(
-        "learning_hours_by_category", ("learning_hours_by_category",), "people", "category",
+        "learning_hours_by_category", ("learners_headcount:category",), "people", "category",
         value_unit="hours", additive=False, value_additive=True,
+        value_from="learning_hours_per_fte:numerator",
     ),
-    BreakdownTable("audit_grades", ("audit_grades",), "cases", "grade"),
+    BreakdownTable("audit_grades", ("audits_count:grade",), "cases", "grade"),
     BreakdownTable(
-        "health_check_by_role", ("health_check_by_standard_role", "health_check_by_role"),
-        "responses", "category", value_unit="score", additive=False,
-        breakdown_label="breakdown",
+        "health_check_by_role", ("health_check_score_*:role_group",), "responses", "role_group",
+        value_unit="score", additive=False, breakdown_label="standard", count_from="denominator",
+        group_by_measure=True,
     ),
     BreakdownTable(
-        "equality_diversity", ("ed_*",), "people", "group", breakdown_label="characteristic",
+        "equality_diversity",
+        ("headcount_in_post:ethnicity", "headcount_in_post:gender", "headcount_in_post:age_band",
+         "starters_headcount:ethnicity", "starters_headcount:gender", "starters_headcount:age_band",
+         "leavers_headcount:ethnicity", "leavers_headcount:gender", "leavers_headcount:age_band"),
+        "people", "group", breakdown_label="characteristic", group_by_measure=True,
     ),
 )  # fmt: skip
 
@@ -212,7 +222,7 @@ def _benchmarks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     if not _table_exists(con, "metrics", "benchmarks"):
         return pd.DataFrame(columns=columns)
     frame = con.execute("select * from metrics.benchmarks").df()
-    value = next((c for c in ("national_value", "value") if c in frame), None)
+    value = next((c for c in ("national_value", "benchmark_value", "value") if c in frame), None)
     release = next((c for c in ("national_release", "release", "vintage", "source") if c in frame), None)
     if value is None or not {"measure", "service"} <= set(frame):
         return pd.DataFrame(columns=columns)
@@ -316,14 +326,34 @@ def _with_benchmarks(cells: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFr
 # Breakdown tables
 
 
+# Short names for a measure when it labels a group of breakdown rows.
+GROUP_NAMES = {"headcount_in_post": "in_post", "starters_headcount": "starters",
+               "leavers_headcount": "leavers"}
+
+
 def _select_breakdowns(measures: pd.DataFrame, spec: BreakdownTable) -> pd.DataFrame:
+    """The metrics rows a breakdown table is made of, one row per group × category, with the
+    count of people/cases/responses in `numerator` and (if any) the published figure in
+    `value`. `breakdown` becomes the group label the table shows."""
+    key = measures["measure"] + ":" + measures["breakdown"]
     wanted = pd.Series(False, index=measures.index)
-    for name in spec.breakdowns:
-        if name.endswith("*"):
-            wanted |= measures["breakdown"].str.startswith(name[:-1])
-        else:
-            wanted |= measures["breakdown"] == name
-    return measures[wanted & measures["month_end"].isna()]
+    for pattern in spec.breakdowns:
+        wanted |= key.map(lambda k, p=pattern: fnmatchcase(k, p))
+    rows = measures[wanted & measures["month_end"].isna()].copy()
+    rows["numerator"] = rows[spec.count_from]
+    if spec.value_from:
+        measure, column = spec.value_from.split(":")
+        source = measures[(measures["measure"] == measure) & (measures["breakdown"] != "")]
+        figures = source[["reporting_year", "service", "breakdown", "category", column]]
+        rows = rows.drop(columns="value").merge(
+            figures.rename(columns={column: "value"}),
+            on=["reporting_year", "service", "breakdown", "category"], how="left")
+    if spec.group_by_measure:
+        short = rows["measure"].map(GROUP_NAMES).fillna(
+            rows["measure"].str.removeprefix(HEALTH_CHECK_STANDARD_PREFIX))
+        rows["breakdown"] = short if spec.name == "health_check_by_role" else (
+            short + "_" + rows["breakdown"])
+    return rows
 
 
 def protect_breakdown(rows: pd.DataFrame, spec: BreakdownTable, threshold: int) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from assets.pause import pause_point
 from assets.rendering.convert import EXTENSIONS, convert
 from assets.rendering.errors import RenderError
 from assets.rendering.execute import execute_document
@@ -111,6 +112,7 @@ def render_report(
                 project_dir, main_qmd, staging, formats, params, metadata
             )
             used = "builtin"
+        pause_point("render")
         outputs = {}
         for fmt in formats:
             final = out_dir / f"{output_stem}.{EXTENSIONS[fmt]}"

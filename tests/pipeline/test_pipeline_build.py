@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import ROOT, run_psw
+from pipeline_helpers import ROOT, run_psw
 
 DESIGN_MEASURES = {
     "fte_in_post", "headcount_in_post", "starters_fte", "leavers_fte", "turnover_rate_fte",

@@ -6,7 +6,7 @@ import json
 import shutil
 
 import pytest
-from conftest import ROOT, run_psw
+from pipeline_helpers import ROOT, run_psw
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import YEAR, make_warehouse
+from published_fixtures import YEAR, make_warehouse
 
 from assets.published.disclosure import CONFIDENTIAL, NOT_APPLICABLE
 from assets.published.tables import assert_no_identifiers, build_published

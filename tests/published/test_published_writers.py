@@ -8,7 +8,7 @@ import time
 import duckdb
 import pandas as pd
 import pytest
-from conftest import YEAR
+from published_fixtures import YEAR
 
 from assets.published.tables import build_published
 from assets.published.writers import (

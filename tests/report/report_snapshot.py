@@ -130,19 +130,23 @@ def _breakdown(year, measure, name, table, unit="count", value_of=None):
 
 def breakdown_rows(year: int) -> list[dict]:
     rows = []
-    rows += _breakdown(year, "leavers", "leavers_by_reason", TRUE_LEAVERS_BY_REASON)
-    rows += _breakdown(year, "leavers", "leavers_by_destination", TRUE_LEAVERS_BY_DESTINATION)
-    rows += _breakdown(year, "starters", "starters_by_origin", TRUE_STARTERS_BY_ORIGIN)
-    rows += _breakdown(year, "starters", "starters_by_route", TRUE_STARTERS_BY_ROUTE)
-    rows += _breakdown(year, "audits", "audit_grades", TRUE_AUDIT_GRADES)
-    rows += _breakdown(year, "in_post", "ed_in_post_ethnicity", TRUE_ETHNICITY)
-    rows += _breakdown(year, "in_post", "ed_in_post_gender", TRUE_SEX)
+    # metrics.measures names: (measure, breakdown) as assets/metrics writes them.
+    rows += _breakdown(year, "leavers_headcount", "reason_leave", TRUE_LEAVERS_BY_REASON)
+    rows += _breakdown(year, "leavers_headcount", "leaver_destination",
+                       TRUE_LEAVERS_BY_DESTINATION)
+    rows += _breakdown(year, "starters_headcount", "start_origin", TRUE_STARTERS_BY_ORIGIN)
+    rows += _breakdown(year, "starters_headcount", "route", TRUE_STARTERS_BY_ROUTE)
+    rows += _breakdown(year, "audits_count", "grade", TRUE_AUDIT_GRADES)
+    rows += _breakdown(year, "headcount_in_post", "ethnicity", TRUE_ETHNICITY)
+    rows += _breakdown(year, "headcount_in_post", "gender", TRUE_SEX)
     for category, (children, adults) in TRUE_LEARNING.items():
         for service, (hours, people) in (("children", children), ("adults", adults),
                                          ("all", (children[0] + adults[0],
                                                   children[1] + adults[1]))):
-            rows.append(_row(year, "learning_hours", service, hours, people, unit="hours",
-                             breakdown="learning_hours_by_category", category=category))
+            rows.append(_row(year, "learning_hours_per_fte", service, hours / 100, hours,
+                             unit="hours per fte", breakdown="category", category=category))
+            rows.append(_row(year, "learners_headcount", service, people, people,
+                             unit="headcount", breakdown="category", category=category))
     for month in range(1, 13):
         month_end = (pd.Timestamp(year - 1, 10, 1) + pd.offsets.MonthEnd(month)).date()
         for service, base in (("children", 13.5), ("adults", 14.0), ("all", 12.5)):

@@ -34,7 +34,7 @@ workers as (
 ),
 
 hours as (
-    select w.scope, a.category, sum(a.hours) as hours
+    select w.scope, a.category, sum(a.hours) as hours, count(distinct w.worker_id) as learners
     from workers as w
     inner join activities as a using (worker_id)
     group by grouping sets ((w.scope), (w.scope, a.category))
@@ -42,13 +42,13 @@ hours as (
 
 headline as (
     select f.scope, null as breakdown, null as category, coalesce(h.hours, 0) as hours,
-        f.fte_in_post
+        f.fte_in_post, h.learners
     from fte as f
     left join hours as h on h.scope = f.scope and h.category is null
 ),
 
 by_category as (
-    select h.scope, 'category' as breakdown, h.category, h.hours, f.fte_in_post
+    select h.scope, 'category' as breakdown, h.category, h.hours, f.fte_in_post, h.learners
     from hours as h
     inner join fte as f using (scope)
     where h.category is not null
@@ -72,6 +72,19 @@ final as (
         hours::double as numerator,
         fte_in_post::double as denominator
     from measures
+    where (select present from learning_present)
+    union all
+    -- How many people each category's hours describe, for disclosure control.
+    select
+        scope as service,
+        'learners_headcount' as measure,
+        breakdown::varchar as breakdown,
+        category::varchar as category,
+        null::date as month_end,
+        learners::double as value,
+        learners::double as numerator,
+        null::double as denominator
+    from by_category
     where (select present from learning_present)
 )
 
