@@ -29,7 +29,10 @@ BIRTH_DATE_COLUMN = "person_birth_date"
 AGE_BANDS = ("<30", "30-39", "40-49", "50-59", "60+")
 
 # Id columns pseudonymised at ingest, with their HMAC kind (DESIGN §2).
-ID_KINDS = {"worker_id": "worker", "case_id": "case", "response_id": "response"}
+# Record ids from the case management system are pseudonymised too: like case ids, they could
+# be looked up in the source system (DESIGN §2 names worker, case and response ids).
+ID_KINDS = {"worker_id": "worker", "case_id": "case", "response_id": "response",
+            "assessment_id": "assessment", "audit_id": "audit"}
 
 SERVICES = ("children", "adults")
 CBDS_ETHNICITY = ("WBRI", "WIRI", "WOTH", "WIRT", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",

@@ -118,11 +118,16 @@ def age_band(birth: pd.Series, reference: pd.Timestamp) -> pd.Series:
     return out.where((age >= 16).fillna(False) & (age <= 100).fillna(False))
 
 
-def _pseudonymised(result: ReadResult, key: bytes, staff_names: frozenset[str]) -> ReadResult:
-    """A copy with ids pseudonymised and comments scrubbed; no staff names kept."""
+def _pseudonymised(result: ReadResult, key: bytes, staff_names: frozenset[str],
+                   memos: dict[str, dict[str, str]] | None = None) -> ReadResult:
+    """A copy with ids pseudonymised and comments scrubbed; no staff names kept.
+
+    `memos` (kind -> raw id -> pseudonym) shares hashes between the year's extracts."""
     frame = result.frame.copy()
+    memos = {} if memos is None else memos
     for column, kind in SPECS[result.extract].id_columns.items():
-        frame[column] = pseudonymise_column(frame[column], key, kind)
+        frame[column] = pseudonymise_column(frame[column], key, kind,
+                                            memos.setdefault(kind, {}))
     if "comments" in frame:
         frame["comments"] = scrub_text(frame["comments"], staff_names)
     return replace(result, frame=frame, staff_names=frozenset(),
@@ -146,8 +151,9 @@ def prepare_year(year_dir: Path, year: int, config: AuthorityConfig,
     """The year's candidate.* frames, problems and provenance (docs/interfaces.md)."""
     raw = read_year(Path(year_dir), year, config)
     staff_names = frozenset().union(*(r.staff_names for r in raw.values()))
-    results = {source: _pseudonymised(r, key, staff_names) for source, r in raw.items()}
-    del raw  # raw ids and names go no further
+    memos: dict[str, dict[str, str]] = {}
+    results = {source: _pseudonymised(r, key, staff_names, memos) for source, r in raw.items()}
+    del raw, memos  # raw ids and names go no further
     prepared = PreparedYear(year=year, tables={}, read_results=results)
     reference = pd.Timestamp(config.reference_date(year))
 

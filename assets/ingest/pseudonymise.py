@@ -11,7 +11,6 @@ import hmac
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from assets.problems import Problem, UnusableInput
@@ -31,15 +30,28 @@ def pseudonym(key: bytes, kind: str, raw_id: str) -> str:
     return hmac.digest(key, f"{kind}:{raw_id}".encode(), "sha256").hex()
 
 
-def pseudonymise_column(series: pd.Series, key: bytes, kind: str) -> pd.Series:
-    """Pseudonyms for a column of ids; blanks stay blank. Hashes each distinct id once."""
+def pseudonymise_column(series: pd.Series, key: bytes, kind: str,
+                        memo: dict[str, str] | None = None) -> pd.Series:
+    """Pseudonyms for a column of ids; blanks stay blank. Hashes each distinct id once.
+
+    `memo` (raw id -> pseudonym, for this key and kind) carries the hashes over to the next
+    column of the same kind, so a case id in caseload, assessments and audits is hashed once.
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown id kind {kind!r}")
     codes, uniques = pd.factorize(series.astype("string"))
     prefix = f"{kind}:".encode()
-    hashed = np.array([hmac.digest(key, prefix + u.encode(), "sha256").hex()
-                       for u in uniques.tolist()] + [None], dtype=object)
-    return pd.Series(hashed[codes], index=series.index, dtype="string")  # code -1 -> None
+    memo = {} if memo is None else memo
+    get, digest = memo.get, hmac.digest
+    hashed = []
+    for u in uniques.tolist():
+        h = get(u)
+        if h is None:
+            h = memo[u] = digest(key, prefix + u.encode(), "sha256").hex()
+        hashed.append(h)
+    # Take from the distinct pseudonyms (code -1 -> NA): converts U strings, not N.
+    values = pd.array(hashed, dtype="string").take(codes, allow_fill=True)
+    return pd.Series(values, index=series.index, dtype="string")
 
 
 def resolve_key(env_value: str | None, input_sha256s: list[str], manifest_path: Path) -> bytes:

@@ -1,0 +1,225 @@
+"""One benchmark stage, run by benchmarks/run.py in a fresh process.
+
+    python benchmarks/stage.py STAGE DATA_DIR WORK_DIR
+
+Prints one JSON line: {"excluded": seconds of set-up not to count, "rows": rows handled,
+"extra": {...}}. run.py times the whole process (imports included) and subtracts `excluded`
+(reading a previous stage's pickle, copying a warehouse file), and takes peak RSS from wait4.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+YEAR = 2025
+KEY = b"benchmark-key-not-secret-0123456789"
+CORE_MODELS = ("worker_spells", "case_allocations", "vacancies")
+CORE_FAMILIES = ("workforce", "vacancies", "caseload")
+
+
+def _config(work: Path):
+    from assets.config import load_config
+
+    return load_config(work / "authority.yml")
+
+
+def _copy(src: Path, dst: Path) -> float:
+    started = time.perf_counter()
+    shutil.copyfile(src, dst)
+    return time.perf_counter() - started
+
+
+def floor(data: Path, work: Path) -> dict:
+    """DuckDB read_csv of the same files into tables: no typing rules, no checks."""
+    import duckdb
+
+    db = work / "floor.duckdb"
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    rows = 0
+    for f in sorted(data.glob("*.csv")):
+        enc = ", encoding='latin-1'" if f.name == "health_check_responses.csv" else ""
+        con.execute(f"create table {f.stem} as select * from read_csv('{f}', header=true{enc})")
+        rows += con.execute(f"select count(*) from {f.stem}").fetchone()[0]
+    con.close()
+    return {"rows": rows}
+
+
+def ingest(data: Path, work: Path) -> dict:
+    """prepare_year (read, type, pseudonymise, scrub) and the candidate/raw load."""
+    import duckdb
+
+    from assets.ingest.load import prepare_year
+    from assets.warehouse import promote_year, write_candidates
+
+    prepared = prepare_year(data, YEAR, _config(work), KEY)
+    db = work / "warehouse.duckdb"
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    write_candidates(con, YEAR, prepared.tables)
+    promote_year(con, YEAR)
+    con.close()
+    started = time.perf_counter()
+    with open(work / "read_results.pkl", "wb") as f:  # for the validation stage
+        pickle.dump(prepared.read_results, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return {"rows": sum(len(t) for t in prepared.tables.values()),
+            "excluded": time.perf_counter() - started}
+
+
+def validation(data: Path, work: Path) -> dict:
+    """The GX suites and cross-extract SQL on the prepared frames (as candidate_extracts)."""
+    started = time.perf_counter()
+    with open(work / "read_results.pkl", "rb") as f:
+        reads = pickle.load(f)
+    excluded = time.perf_counter() - started
+    from assets.checks.validate import ValidationReport, validate_reads
+
+    report = validate_reads(reads, _config(work), YEAR, ValidationReport(folder=str(data)))
+    errors = sum(1 for p in report.problems if p.severity == "error")
+    return {"rows": sum(len(r.frame) for r in reads.values()), "excluded": excluded,
+            "extra": {"problems_listed": len(report.problems), "errors_listed": errors}}
+
+
+def measures(data: Path, work: Path) -> dict:
+    """staging.* and metrics.* (measures and trends) on a copy of the loaded warehouse."""
+    import duckdb
+
+    excluded = _copy(work / "warehouse.duckdb", work / "measures.duckdb")
+    from assets.metrics.measures import build_metrics
+    from assets.metrics.trends import build_trends
+
+    config = _config(work)
+    con = duckdb.connect(str(work / "measures.duckdb"))
+    build_metrics(con, YEAR, config)
+    build_trends(con, YEAR, config)
+    rows = con.execute("select sum(estimated_size) from duckdb_tables() "
+                       "where schema_name = 'raw'").fetchone()[0]
+    out = con.execute("select count(*) from metrics.measures").fetchone()[0]
+    con.close()
+    return {"rows": int(rows), "excluded": excluded, "extra": {"measure_rows": out}}
+
+
+def published(data: Path, work: Path) -> dict:
+    """Disclosure control and the published files/snapshot, on the measured warehouse."""
+    import duckdb
+
+    excluded = _copy(work / "measures.duckdb", work / "publish_stage.duckdb")
+    from assets.publish import publish_year
+
+    con = duckdb.connect(str(work / "publish_stage.duckdb"))
+    tables = publish_year(con, YEAR, _config(work), work / "out" / str(YEAR), data.parent)
+    con.close()
+    return {"rows": sum(len(t) for t in tables.values()), "excluded": excluded}
+
+
+def baseline(data: Path, work: Path) -> dict:
+    """Core measures on already-loaded data: our SQL (DuckDB) vs a plain pandas analyst script.
+
+    Both start from the loaded raw.* tables (pandas gets them as DataFrames, not timed).
+    Ours: the staging models the core families read, then the workforce, vacancies and
+    caseload families. National data is loaded as one authority, so "per authority and
+    service" is per service for the pandas script too (it still groups by authority).
+    """
+    import duckdb
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import pandas_baseline
+
+    from assets.metrics import measures as m
+    from assets.staging import models
+
+    config = _config(work)
+    excluded = _copy(work / "warehouse.duckdb", work / "baseline.duckdb")
+    con = duckdb.connect(str(work / "baseline.duckdb"))
+    started = time.perf_counter()
+    frames = {t: con.execute(f"select * from raw.{t}").df()
+              for t in ("hr_workforce", "hr_vacancies", "caseload")}
+    for frame in frames.values():
+        frame["authority_code"] = config.code
+    load_pandas = time.perf_counter() - started
+
+    pandas_s = []
+    for _ in range(3):
+        started = time.perf_counter()
+        result = pandas_baseline.core_measures(
+            frames["hr_workforce"], frames["hr_vacancies"], frames["caseload"],
+            config.period_start(YEAR), config.reference_date(YEAR))
+        pandas_s.append(time.perf_counter() - started)
+
+    ours_s = []
+    all_models, all_families = dict(models.MODELS), dict(m.FAMILIES)
+    models.MODELS.clear()
+    models.MODELS.update({k: v for k, v in all_models.items() if k in CORE_MODELS})
+    m.FAMILIES.clear()
+    m.FAMILIES.update({k: v for k, v in all_families.items() if k in CORE_FAMILIES})
+    try:
+        for _ in range(3):
+            started = time.perf_counter()
+            models.build_staging(con, config)
+            ours = m.compute_measures(con, YEAR, config)
+            ours_s.append(time.perf_counter() - started)
+    finally:
+        models.MODELS.clear()
+        models.MODELS.update(all_models)
+        m.FAMILIES.clear()
+        m.FAMILIES.update(all_families)
+    con.close()
+    check = pandas_baseline.compare(result, ours)
+    return {"rows": sum(len(f) for f in frames.values()),
+            "excluded": 0.0,
+            "extra": {"pandas_seconds": pandas_s, "ours_seconds": ours_s,
+                      "pandas_load_seconds": load_pandas, "copy_seconds": excluded,
+                      "max_abs_difference": check}}
+
+
+def pipeline(data: Path, work: Path) -> dict:
+    """The real path: Dagster in process (as `psw build`), ingest → checks → raw → staging →
+    metrics, for one year. Imports and Dagster start-up included."""
+    home = work / "dagster_home"
+    shutil.rmtree(home, ignore_errors=True)
+    (work / "pipeline.duckdb").unlink(missing_ok=True)
+    os.environ.update({
+        "DAGSTER_HOME": str(home), "PSW_RAW_DIR": str(data.parent),
+        "PSW_OUT_DIR": str(work / "pipeline_out"), "PSW_CONFIG": str(work / "authority.yml"),
+        "PSW_WAREHOUSE": str(work / "pipeline.duckdb"), "PSW_FORMATS": "html",
+        "PSW_PSEUDONYMISATION_KEY": KEY.decode(), "GX_ANALYTICS_ENABLED": "false",
+    })
+    import dagster as dg
+
+    from pipelines.dagster_home import ensure_dagster_home
+
+    ensure_dagster_home()
+    from pipelines.definitions import defs
+    from pipelines.partitions import reporting_year
+
+    instance = dg.DagsterInstance.get()
+    instance.add_dynamic_partitions(reporting_year.name, [str(YEAR)])
+    keys = [dg.AssetKey(k) for k in (["candidate", n] for n in (
+        "hr_workforce", "hr_vacancies", "learning", "supervision", "health_check_responses",
+        "health_check_items", "health_check_invited", "caseload", "assessments", "audits"))]
+    keys += [dg.AssetKey(["candidate", "year"]), dg.AssetKey(["raw", "year"]),
+             dg.AssetKey(["staging", "models"]), dg.AssetKey(["metrics", "measures"])]
+    job = defs.resolve_implicit_global_asset_job_def()
+    result = job.execute_in_process(instance=instance, partition_key=str(YEAR),
+                                    raise_on_error=True, asset_selection=keys)
+    if not result.success:
+        raise SystemExit("pipeline failed")
+    return {"rows": sum(1 for f in data.glob("*.csv") for _ in open(f, "rb")) - 10}
+
+
+STAGES = {f.__name__: f for f in (floor, ingest, validation, measures, published, baseline,
+                                  pipeline)}
+
+if __name__ == "__main__":
+    stage, data_dir, work_dir = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    out = STAGES[stage](data_dir, work_dir)
+    print(json.dumps({"excluded": 0.0, "extra": {}, **out}))

@@ -1,0 +1,206 @@
+"""Shared helpers for tests/reliability: run the real CLI in subprocesses (bounded in time), with
+a temporary DAGSTER_HOME, warehouse and log folder, the way tests/pipeline/conftest.py does;
+copy small samples; checksum warehouse tables; extract the text of every output format."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[2]
+PSW = str(Path(sys.executable).with_name("psw"))
+SAMPLE = ROOT / "data" / "raw"
+# A distinctive key: a privacy test greps every output for it (and for its hex form).
+TEST_KEY = "reliability-KEY-7f3a9c21-never-in-any-output"
+BUILD_TIMEOUT = 300  # seconds; one small build takes about 15 s, the full sample about 45 s
+TRACEBACK = re.compile(r"Traceback \(most recent call last\)|^\s+File \".*\", line \d+", re.M)
+
+
+def psw_env(tmp: Path, **extra: str) -> dict[str, str]:
+    """The environment of a psw subprocess: everything it writes stays under `tmp`."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PSW_", "DAGSTER_HOME"))}
+    env.update({
+        "DAGSTER_HOME": str(tmp / "dagster_home"),
+        "PSW_WAREHOUSE": str(tmp / "warehouse.duckdb"),
+        "PSW_LOG_DIR": str(tmp / "logs"),
+        "PSW_PSEUDONYMISATION_KEY": TEST_KEY,
+        "GX_ANALYTICS_ENABLED": "false",
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "PYTHONHASHSEED": "0",
+    })
+    env.update(extra)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def run_psw(args: list[str], tmp: Path, timeout: int = BUILD_TIMEOUT,
+            **extra: str) -> subprocess.CompletedProcess:
+    """Run psw to completion; a hang fails the test through TimeoutExpired."""
+    return subprocess.run([PSW, *args], cwd=ROOT, env=psw_env(tmp, **extra), capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def start_psw(args: list[str], tmp: Path, log_name: str, **extra: str) -> subprocess.Popen:
+    """Start psw in its own process group (so it and its Jupyter kernel can be killed
+    together), writing stdout+stderr to tmp/<log_name>."""
+    log = open(tmp / log_name, "w", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+    proc = subprocess.Popen([PSW, *args], cwd=ROOT, env=psw_env(tmp, **extra), stdout=log,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc.log_file = log  # type: ignore[attr-defined]
+    return proc
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    """SIGKILL the process group that start_psw created (only processes this test started)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=30)
+    proc.log_file.close()  # type: ignore[attr-defined]
+
+
+def finish(proc: subprocess.Popen, timeout: int = BUILD_TIMEOUT) -> int:
+    """Wait for a started psw; kill it (and fail) if it hangs."""
+    try:
+        code = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        kill_group(proc)
+        raise AssertionError(f"psw did not finish within {timeout} s") from None
+    proc.log_file.close()  # type: ignore[attr-defined]
+    return code
+
+
+def wait_for(path: Path, proc: subprocess.Popen, timeout: float) -> bool:
+    """True once `path` exists; False if the process ended first or time ran out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists():
+            return True
+        if proc.poll() is not None:
+            return path.exists()
+        time.sleep(0.1)
+    return False
+
+
+def assert_no_traceback(*texts: str) -> None:
+    for text in texts:
+        assert not TRACEBACK.search(text or ""), f"a Python traceback reached the user:\n{text}"
+
+
+# ------------------------------------------------------------------------------ sample data
+
+
+def copy_sample(dest: Path, years: tuple[int, ...] = (2025,)) -> Path:
+    """A copy of the committed sample's year folders under dest/raw; returns dest/raw."""
+    raw = dest / "raw"
+    for year in years:
+        shutil.copytree(SAMPLE / str(year), raw / str(year))
+    return raw
+
+
+def tree_sha256(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def copy_state(src: Path, dest: Path) -> None:
+    """Copy a finished build's state (warehouse, build/, DAGSTER_HOME) to start from it."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("warehouse.duckdb", "warehouse.duckdb.wal"):
+        if (src / name).exists():
+            shutil.copy2(src / name, dest / name)
+    for name in ("build", "dagster_home"):
+        if (src / name).exists():
+            shutil.copytree(src / name, dest / name, symlinks=True)
+
+
+# ------------------------------------------------------------------------------ warehouse
+
+
+def table_checksums(db: Path, schemas: tuple[str, ...] = ("raw", "metrics")
+                    ) -> dict[str, tuple[int, int]]:
+    """count(*) and sum(hash(row::VARCHAR)) per table of the schemas, opened read-only."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        names = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_schema IN (SELECT unnest(?)) AND table_type = 'BASE TABLE' "
+            "ORDER BY 1, 2", [list(schemas)]).fetchall()
+        out = {}
+        for schema, name in names:
+            count, total = con.execute(
+                f'SELECT count(*), coalesce(sum(hash(t::VARCHAR)), 0)::VARCHAR '
+                f'FROM "{schema}"."{name}" AS t').fetchall()[0]
+            out[f"{schema}.{name}"] = (int(count), int(total))
+        return out
+    finally:
+        con.close()
+
+
+def warehouse_strings(db: Path) -> str:
+    """Every text value of every table in a DuckDB file, one per line (read-only)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        cols = con.execute(
+            "SELECT table_catalog, table_schema, table_name, column_name FROM "
+            "information_schema.columns WHERE data_type IN ('VARCHAR', 'JSON') "
+            "AND table_catalog = current_database()").fetchall()
+        parts = []
+        for _, schema, name, column in cols:
+            rows = con.execute(
+                f'SELECT DISTINCT "{column}" FROM "{schema}"."{name}" '
+                f'WHERE "{column}" IS NOT NULL').fetchall()
+            parts += [str(r[0]) for r in rows]
+        names = con.execute("SELECT table_schema || '.' || table_name || '.' || column_name "
+                            "FROM information_schema.columns").fetchall()
+        parts += [r[0] for r in names]
+        return "\n".join(parts)
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------------------- output text
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def zip_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return "\n".join(zf.read(i).decode("utf-8", "replace") for i in zf.infolist())
+
+
+def file_text(path: Path) -> str:
+    """The text a person or a program could read out of an output file, whatever its format."""
+    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return pdf_text(path) + "\n" + data.decode("latin-1")
+    if data.startswith(b"PK\x03\x04"):
+        return zip_text(data)
+    if suffix == ".duckdb" and data[:64].find(b"DUCK") >= 0:
+        try:
+            return warehouse_strings(path) + "\n" + data.decode("latin-1")
+        except duckdb.Error:
+            pass
+    return data.decode("utf-8", "replace") + "\n" + data.decode("latin-1")
+
+
+def tree_text(folder: Path) -> dict[str, str]:
+    return {str(p): file_text(p) for p in sorted(folder.rglob("*")) if p.is_file()}
