@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from assets.ingest.contract import ID_KINDS
 from assets.problems import Problem, UnusableInput
 
-KINDS = ("worker", "case", "response")
+KINDS = frozenset(ID_KINDS.values())  # worker, case, response, assessment, audit
 KEY_ENV = "PSW_PSEUDONYMISATION_KEY"
 MIN_KEY_LENGTH = 16
 # Used ONLY for the committed synthetic sample, whose files are listed in

@@ -23,6 +23,14 @@ SHORTHAND_MEANING = {
     NOT_APPLICABLE: "not applicable",
 }
 
+# The same, shorter, for the note under a table (every table explains its own shorthand).
+TABLE_NOTE = {
+    CONFIDENTIAL: "suppressed to protect confidentiality (a very small number of people, cases "
+    "or responses, or a figure that would reveal one)",
+    NOT_AVAILABLE: "not available",
+    NOT_APPLICABLE: "not applicable",
+}
+
 # Units as published (docs/published-tables.md) -> how a value is written.
 PERCENT_UNITS = {"percent", "%"}
 ONE_DP_UNITS = {"fte", "days per fte", "cases per fte", "hours per fte", "hours per week",
@@ -30,6 +38,8 @@ ONE_DP_UNITS = {"fte", "days per fte", "cases per fte", "hours per fte", "hours 
 COUNT_UNITS = {"count", "headcount", "people", "cases", "responses"}
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_COUNT_AND_SHARE = re.compile(r"^[\d,]+(\.\d+)? \(\d+(\.\d+)?%\)$")  # '1,234 (56.7%)'
+
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
@@ -147,22 +157,58 @@ def notes_for(frame, columns=None) -> Md:
     used = [code for code in SHORTHAND if code in values]
     if not used:
         return Md("")
-    parts = [f"{escape(code)} {SHORTHAND_MEANING[code]}" for code in used]
-    return Md("Notes: " + "; ".join(parts) + ".")
+    parts = [f"{escape(code)} {TABLE_NOTE[code]}" for code in used]
+    return Md(("Note: " if len(parts) == 1 else "Notes: ") + "; ".join(parts) + ".")
+
+
+# Pandoc gives a pipe table relative column widths (from the dashes of its separator line)
+# once any line of it is longer than 72 characters; shorter tables size their columns to fit.
+_PANDOC_COLUMNS = 72
+_WIDE_CELL = 28  # a wide column's share is capped here: long text wraps, short columns stay legible
+
+
+def _column_weight(header: str, cells: list[str]) -> int:
+    """A column's share of a wide table: at least its longest unbreakable word (a file name,
+    a number), and its longest cell up to `_WIDE_CELL` characters."""
+    words = [w for text in [header, *cells] for w in text.split()]
+    longest_word = max((len(w) for w in words), default=1)
+    longest = max([math.ceil(len(header) * 0.6), *(len(c) for c in cells)])
+    return max(longest_word, min(longest, _WIDE_CELL), 3)
 
 
 def markdown_table(frame, align: dict | None = None) -> Md:
-    """A pandas frame as a pipe table; every cell Markdown-escaped ([c] stays literal)."""
+    """A pandas frame as a pipe table; every cell Markdown-escaped ([c] stays literal).
+
+    Numeric columns (numbers, shorthand, percentages) are right-aligned. A table too wide for
+    one line gets column widths that follow its content, so a file name or a number is never
+    squeezed into a column narrower than itself (in the PDF it would overprint)."""
     if frame is None or len(frame) == 0:
         return Md("")
-    shown = frame.astype(str).map(escape)
-    shown.columns = [escape(c) for c in frame.columns]
+
+    def cell(value: object) -> str:
+        return escape(" ".join(str(value).split())).replace("|", r"\|")
+
+    headers = [cell(c) for c in frame.columns]
+    body = [[cell(v) for v in row] for row in frame.astype(str).itertuples(index=False)]
     numeric = [
-        c for c in frame.columns
-        if frame[c].astype(str).map(lambda v: to_number(v) is not None or is_shorthand(v)
-                                    or v.endswith("%")).all()
+        frame[c].astype(str).map(lambda v: to_number(v) is not None or is_shorthand(v)
+                                 or v.endswith("%") or bool(_COUNT_AND_SHARE.match(v))).all()
+        for c in frame.columns
     ]  # fmt: skip
-    colalign = [("right" if c in numeric else "left") for c in frame.columns]
+    colalign = ["right" if n else "left" for n in numeric]
     if align:
         colalign = [align.get(c, a) for c, a in zip(frame.columns, colalign, strict=True)]
-    return Md(shown.to_markdown(index=False, colalign=colalign, disable_numparse=True))
+    columns = list(zip(*body, strict=True)) if body else [[] for _ in headers]
+    natural = [max([len(h), *(len(c) for c in col)]) for h, col in zip(headers, columns,
+                                                                     strict=True)]
+    if sum(natural) + 3 * len(natural) + 1 <= _PANDOC_COLUMNS:
+        widths = natural  # fits on a line: pandoc sizes the columns itself
+    else:
+        widths = [_column_weight(h, list(col)) for h, col in zip(headers, columns, strict=True)]
+        scale = max(1.0, (_PANDOC_COLUMNS + 8) / sum(widths))
+        widths = [max(3, round(w * scale)) for w in widths]
+    rule = [("-" * (w - 1) + ":") if a == "right" else (":" + "-" * (w - 1))
+            for w, a in zip(widths, colalign, strict=True)]  # fmt: skip
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(rule) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in body]
+    return Md("\n".join(lines))

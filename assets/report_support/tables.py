@@ -60,8 +60,37 @@ STANDARDS = {
 }  # fmt: skip
 ROLE_GROUPS = {"social_worker": "Social workers", "senior_practitioner": "Senior practitioners",
                "manager": "Managers", "asye": "ASYE social workers", "other": "Other roles"}  # fmt: skip
-CHARACTERISTICS = {"ethnicity": "Ethnicity", "gender": "Sex or gender", "age_band": "Age band",
+CHARACTERISTICS = {"ethnicity": "Ethnicity", "gender": "Gender", "age_band": "Age band",
                    "disability": "Disability"}  # fmt: skip
+# The populations of the `equality_diversity` table: its `characteristic` column is the
+# population prefix + the characteristic, e.g. `in_post_ethnicity`, `leavers_age_band`.
+POPULATIONS = {"in_post": "Staff in post", "starters": "Starters", "leavers": "Leavers"}
+
+# Ethnicity: the DfE Common Basic Data Set (CBDS) main ethnicity codes, as the CSWW census
+# `Ethnicity` item and the HR extract use them (assets/ingest/contract.py CBDS_ETHNICITY), in
+# the CBDS order (White, Mixed, Asian, Black, Chinese, any other group, refused, not
+# obtained). Source: DfE, Children's social work workforce census guide and CBDS code set
+# for ethnicity. A code not listed here is shown as given.
+ETHNICITY = {
+    "WBRI": "White British", "WIRI": "White Irish", "WIRT": "Traveller of Irish heritage",
+    "WROM": "Gypsy or Roma", "WOTH": "Any other White background",
+    "MWBC": "White and Black Caribbean", "MWBA": "White and Black African",
+    "MWAS": "White and Asian", "MOTH": "Any other mixed background",
+    "AIND": "Indian", "APKN": "Pakistani", "ABAN": "Bangladeshi",
+    "AOTH": "Any other Asian background",
+    "BCRB": "Black Caribbean", "BAFR": "Black African", "BOTH": "Any other Black background",
+    "CHNE": "Chinese", "OOTH": "Any other ethnic group",
+    "REFU": "Refused", "NOBT": "Information not yet obtained",
+    "not recorded": "Not recorded",
+}  # fmt: skip
+# Gender: the CSWW census `GenderCurrent` codes (DfE, Children's social work workforce census
+# guide; the same codes as the HR extract, expectations/hr_workforce.json).
+GENDER = {"0": "Not known", "1": "Male", "2": "Female", "9": "Not specified",
+          "not recorded": "Not recorded"}  # fmt: skip
+# Age bands as the pipeline writes them (assets/metrics), youngest first.
+AGE_BAND = {"<30": "Under 30", "30-39": "30 to 39", "40-49": "40 to 49", "50-59": "50 to 59",
+            "60+": "60 and over", "not recorded": "Not recorded"}  # fmt: skip
+CHARACTERISTIC_LABELS = {"ethnicity": ETHNICITY, "gender": GENDER, "age_band": AGE_BAND}
 
 
 def label(category: object, labels: dict[str, str]) -> str:
@@ -159,3 +188,100 @@ def any_figures(frame: pd.DataFrame, columns=("_children", "_adults", "_all")) -
         return False
     cells = frame[[c for c in columns if c in frame]].to_numpy().ravel()
     return any(to_number(c) is not None and not is_shorthand(c) for c in cells)
+
+
+def chartable(frame: pd.DataFrame, columns=("_children", "_adults")) -> bool:
+    """True when a chart of these columns would draw at least one bar: some cell is a number
+    above zero. A chart whose every value is suppressed, missing or zero is left out."""
+    if frame.empty:
+        return False
+    rows = chart_rows(frame)
+    cells = rows[[c for c in columns if c in rows]].to_numpy().ravel()
+    return any((to_number(c) or 0) > 0 for c in cells)
+
+
+def split_characteristic(value: object) -> tuple[str | None, str]:
+    """'in_post_ethnicity' -> ('in_post', 'ethnicity'); a value with no population prefix
+    -> (None, value). A leading 'ed_' (the metrics breakdown name) is ignored."""
+    text = str(value).strip()
+    text = text[3:] if text.startswith("ed_") else text
+    for population in POPULATIONS:
+        if text.startswith(population + "_"):
+            return population, text[len(population) + 1:]
+    return None, text
+
+
+def _ordered_groups(groups: list[str], labels: dict[str, str]) -> list[str]:
+    """Groups in code-list order, then any others as given, 'not recorded' and Total last."""
+    known = [k for k in labels if k in groups and k != "not recorded"]
+    others = [g for g in groups if g not in labels and g != TOTAL]
+    tail = [g for g in ("not recorded", TOTAL) if g in groups]
+    return known + others + tail
+
+
+def equality_tables(frame: pd.DataFrame, services=("all",), show_percent: bool = True
+                    ) -> dict[str, pd.DataFrame]:
+    """One reader-ready table per characteristic (ethnicity, gender, age band) from the
+    `equality_diversity` table: a row per group, a column per population (staff in post,
+    starters, leavers) and per service in `services`.
+
+    With one service, each cell is '156 (58.2%)' (count and percentage of that population),
+    or the shorthand; with several, counts only, in columns such as 'Starters, children's'.
+    Groups are labelled from the CBDS and CSWW code lists; unknown codes are kept as given.
+    The raw count cells stay in `_<population>_<service>` columns."""
+    if frame.empty or "characteristic" not in frame:
+        return {}
+    split = frame["characteristic"].map(split_characteristic)
+    frame = frame.assign(_population=[p for p, _ in split], _characteristic=[c for _, c in split])
+    out: dict[str, pd.DataFrame] = {}
+    for characteristic in dict.fromkeys(frame["_characteristic"]):
+        rows = frame[frame["_characteristic"] == characteristic]
+        labels = CHARACTERISTIC_LABELS.get(characteristic, {})
+        populations = [p for p in POPULATIONS if p in set(rows["_population"])] or [None]
+        groups = _ordered_groups(list(dict.fromkeys(rows["group"].astype(str))), labels)
+        cells = {(p, s, str(g)): (c, pc) for p, s, g, c, pc in zip(
+            rows["_population"], rows["service"], rows["group"], rows["count"],
+            rows["percent"] if "percent" in rows else [None] * len(rows), strict=True)}
+        records = []
+        for group in groups:
+            record = {"Group": label(group, labels)}
+            for population in populations:
+                heading = POPULATIONS.get(population, "People")
+                for service in services:
+                    count, percent = cells.get((population, service, group), ("[x]", "[x]"))
+                    text = str(fmt(count, "count", note=False))
+                    if (show_percent and len(services) == 1 and group != TOTAL
+                            and to_number(count) is not None and to_number(percent) is not None):
+                        text += f" ({fmt(percent, 'percent', note=False)})"
+                    column = (heading if len(services) == 1
+                              else f"{heading}, {SERVICE_COLUMNS[service].lower()}")
+                    record[column] = text
+                    record[f"_{population}_{service}"] = count
+                    record[f"_pct_{population}_{service}"] = percent
+            records.append(record)
+        table = pd.DataFrame(records)
+        # Leave out groups with nobody in any population shown (no published cell at all).
+        raw = [c for c in table.columns if str(c).startswith("_")]
+        present = table[raw].map(lambda v: str(v).strip() != "[x]").any(axis=1)
+        out[characteristic] = table[present | (table["Group"] == TOTAL)].reset_index(drop=True)
+    return out
+
+
+def characteristic_name(characteristic: str) -> str:
+    return CHARACTERISTICS.get(characteristic, humanise(characteristic))
+
+
+def largest_group(table: pd.DataFrame | None, population: str = "in_post",
+                  service: str = "all") -> tuple[str, object, object] | None:
+    """(group label, raw count, raw percent) of the largest published group of a population
+    in a table from `equality_tables`, leaving out Total; None when no group is published."""
+    column = f"_{population}_{service}"
+    if table is None or table.empty or column not in table:
+        return None
+    rows = table[table["Group"] != TOTAL]
+    numbers = pd.to_numeric(rows[column].map(to_number), errors="coerce")
+    if numbers.isna().all():
+        return None
+    best = numbers.idxmax()
+    return (str(rows.loc[best, "Group"]), rows.loc[best, column],
+            rows.loc[best, f"_pct_{population}_{service}"])

@@ -204,3 +204,81 @@ def file_text(path: Path) -> str:
 
 def tree_text(folder: Path) -> dict[str, str]:
     return {str(p): file_text(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ------------------------------------------------------------------- shared, cached builds
+
+_BUILDS: dict[str, Path] = {}
+
+
+def small_build(factory, name: str = "small_a", **extra: str) -> Path:
+    """A finished `psw build` of a copy of the sample's 2025 only, HTML report, fresh warehouse:
+    tmp/{raw, build, warehouse.duckdb, dagster_home, logs}. Cached for the session by name."""
+    if name in _BUILDS:
+        return _BUILDS[name]
+    tmp = factory.mktemp(name)
+    raw = copy_sample(tmp, (2025,))
+    done = run_psw(["build", "--raw", str(raw), "--out", str(tmp / "build"), "--formats", "html"],
+                   tmp, **extra)
+    (tmp / "build.out").write_text(done.stdout + done.stderr, encoding="utf-8")
+    assert done.returncode == 0, done.stdout + done.stderr
+    _BUILDS[name] = tmp
+    return tmp
+
+
+def outputs_problems(folder: Path) -> list[str]:
+    """Every finished-looking output file under `folder` must be complete and readable.
+
+    Hidden names (a leading dot) are temporaries or markers and are listed by leftovers()."""
+    import json
+
+    import pandas as pd
+
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(
+                folder).parts):
+            continue
+        try:
+            suffix = path.suffix.lower()
+            if suffix == ".tmp":
+                found.append(f"{path}: a temporary file under a final name")
+            elif suffix == ".csv":
+                pd.read_csv(path, comment="#" if path.parent.name == "internal" else None)
+            elif suffix in (".ods", ".docx", ".xlsx"):
+                with zipfile.ZipFile(path) as zf:
+                    assert zf.testzip() is None, "a damaged zip member"
+                    member = "content.xml" if suffix == ".ods" else None
+                    if member:
+                        import xml.etree.ElementTree as ET
+
+                        ET.fromstring(zf.read(member))
+            elif suffix == ".pdf":
+                assert pdf_text(path).strip(), "a PDF without text"
+            elif suffix == ".html":
+                text = path.read_text(encoding="utf-8")
+                assert text.rstrip().endswith("</html>"), "the HTML does not end with </html>"
+            elif suffix == ".json":
+                json.loads(path.read_text(encoding="utf-8"))
+            elif suffix == ".duckdb":
+                con = duckdb.connect(str(path), read_only=True)
+                try:
+                    con.execute("SELECT count(*) FROM information_schema.tables").fetchall()
+                finally:
+                    con.close()
+        except Exception as exc:  # noqa: BLE001 - reported as the test's failure
+            found.append(f"{path}: {type(exc).__name__}: {exc}")
+    return found
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary files and folders left in an output tree (markers excepted)."""
+    out = []
+    for path in sorted(folder.rglob("*")):
+        name = path.name
+        if name == ".build-fingerprint":
+            continue
+        if name.endswith((".tmp", ".tmp.wal", ".wal")) or (
+                path.is_dir() and name.startswith(".") and "render" in name):
+            out.append(str(path.relative_to(folder)))
+    return out
