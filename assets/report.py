@@ -1,8 +1,6 @@
 """The annual_report asset: renders report/ from build/<Y>/published.duckdb only."""
 
 
-from pathlib import Path
-
 import dagster as dg
 
 from assets.common import CODE_VERSION, OWNER, partition_year
@@ -35,6 +33,3 @@ def annual_report(context: dg.AssetExecutionContext, settings: PswSettings):
         }
     )
 
-
-def report_paths(out_dir: str, year: int) -> Path:
-    return Path(out_dir) / str(year)
