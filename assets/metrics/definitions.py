@@ -279,44 +279,120 @@ DECISIONS: list[tuple[str, str]] = [
 ]
 
 
+# Reader-facing names for docs/measures.md (presentation only; the registry key is shown too).
+_TITLES = {
+    "fte_in_post": "Social workers in post (FTE)",
+    "headcount_in_post": "Social workers in post (headcount)",
+    "starters_fte": "Starters (FTE)",
+    "leavers_fte": "Leavers (FTE)",
+    "turnover_rate_fte": "Turnover rate (FTE)",
+    "turnover_rate_headcount": "Turnover rate (headcount)",
+    "vacancy_rate_fte": "Vacancy rate (FTE)",
+    "agency_rate_fte": "Agency rate (FTE)",
+    "agency_rate_headcount": "Agency rate (headcount)",
+    "absence_days_per_fte": "Sickness absence: days lost per FTE",
+    "absence_rate": "Sickness absence rate",
+    "stress_absence_share": "Share of sickness absence due to stress",
+    "stability_rate": "Stability rate",
+    "caseload_fte": "Average caseload",
+    "children_looked_after": "Children looked after",
+    "supervision_compliance": "Supervision compliance",
+    "asye_caseload_within_cap": "ASYE caseloads within the cap",
+    "assessment_timeliness": "Assessments completed on time",
+    "audits_good_or_better": "Audits graded good or outstanding",
+    "learning_hours_per_fte": "Learning hours per FTE",
+    "health_check_response_rate": "Health check response rate",
+    "health_check_score_wellbeing": "Health check score: wellbeing",
+    "hours_over_contract_mean": "Hours worked over contract",
+    "in_post_share": "Share of staff in post, by characteristic",
+    "starters_headcount": "Starters (people), by category",
+    "starters_share": "Share of starters, by category",
+    "leavers_headcount": "Leavers (people), by category",
+    "leavers_share": "Share of leavers, by category",
+    "learners_headcount": "People who completed learning, by category",
+    "audits_count": "Audits, by grade",
+    "audits_share": "Share of audits, by grade",
+}
+_UNITS_SHOWN = {
+    "percent": "percentage", "fte": "FTE", "headcount": "people (headcount)",
+    "days per fte": "days per FTE", "cases per fte": "cases per FTE",
+    "hours per fte": "hours per FTE", "score 0-100": "score from 0 to 100",
+    "hours per week": "hours a week", "count": "number",
+}  # fmt: skip
+_COUNTS = {"people": "people", "cases": "cases", "responses": "survey responses"}
+
+
+def _title(m: Measure) -> str:
+    if m.name in _TITLES:
+        return _TITLES[m.name]
+    if m.name.startswith("health_check_score_standard_"):
+        number = int(m.name.rsplit("_", 1)[1])
+        return f"Health check score: standard {number} ({LGA_STANDARDS[number]})"
+    if m.name.startswith("health_check_agree_"):
+        theme = m.name.removeprefix("health_check_agree_").replace("_", " ")
+        return f"Health check agreement: {theme}"
+    return m.name.replace("_", " ").capitalize()
+
+
+def _entry(m: Measure) -> list[str]:
+    """One measure as a definition-list item: the name, then unit, definition and source."""
+    facts = [f"Unit: {_UNITS_SHOWN.get(m.unit, m.unit)}."]
+    if len(m.services) != 3:
+        facts.append(f"Given for {' and '.join(f'`{s}`' for s in m.services)} only.")
+    if m.wilson:
+        facts.append("Has a 95% Wilson interval.")
+    if m.count_kind != "none":
+        facts.append(f"Suppressed when it rests on a small number of {_COUNTS[m.count_kind]}.")
+    if m.breakdown_only:
+        facts.append("Published only with a breakdown.")
+    source = m.source if m.source.endswith((".", ")")) else f"{m.source}."
+    return [
+        f"**{_title(m)}** (`{m.name}`)",
+        "",  # a blank line here makes each part a paragraph of its own (a loose list)
+        f":   {' '.join(facts)}",
+        "",
+        f"    *Definition.* {m.definition}",
+        "",
+        f"    *Source.* {source}",
+        "",
+    ]
+
+
 def render_markdown() -> str:
-    """docs/measures.md, generated from MEASURES and DECISIONS."""
+    """docs/measures.md, generated from MEASURES and DECISIONS.
+
+    The file is included in the report's methods appendix (a level-1 heading), so its own
+    headings start at level 2. Each measure is a definition-list entry rather than a table
+    row: a six-column table is unreadable in a printed page."""
     lines = [
-        "# Measures",
+        "## Measure definitions",
         "",
         "<!-- Generated from assets/metrics/definitions.py by "
         "`python -m assets.metrics.definitions`; do not edit by hand. -->",
         "",
-        "This appendix defines every figure in the report. R is the reference date (30 "
+        "This section defines every figure in the report. R is the reference date (30 "
         "September on the DfE basis, 31 March on the financial basis) and P the year to R "
         "(1 October to 30 September on the DfE basis). A spell is *in post* on a day D when it "
         "started on or before D and has not ended, or ends after D: someone who leaves on R is "
-        "a leaver, not in post. Unless a row says otherwise, workforce figures count directly "
-        "employed social workers only (agency workers are excluded). Each measure is given for "
-        "children's services, adults' services and both together (`all`). A move between "
-        "services (leaving one with reason 'moved within the LA' and starting in the other "
-        "within 7 days) is a leaver and a starter for each service but neither for `all`.",
+        "a leaver, not in post. Unless a definition says otherwise, workforce figures count "
+        "directly employed social workers only (agency workers are excluded). Each measure is "
+        "given for children's services, adults' services and both together (`all`). A move "
+        "between services (leaving one with reason 'moved within the LA' and starting in the "
+        "other within 7 days) is a leaver and a starter for each service but neither for `all`.",
         "",
-        "Rates of counts (marked *Wilson*) carry a 95% Wilson score interval; changes between "
-        "years of these carry a Newcombe interval, and the report says a figure rose or fell "
-        "only when that interval excludes zero. FTE-based rates carry no interval.",
+        "Rates of counts carry a 95% Wilson score interval (the entry says so); changes "
+        "between years of these carry a Newcombe interval, and the report says a figure rose "
+        "or fell only when that interval excludes zero. FTE-based rates carry no interval. "
+        "Each entry says what the counts behind the measure count (people, cases or survey "
+        "responses), which is what disclosure control protects.",
         "",
     ]
     for section in dict.fromkeys(m.section for m in MEASURES.values()):
-        lines += [f"## {section}", "",
-                  "| measure | unit | definition | source | interval | counts |",
-                  "|---|---|---|---|---|---|"]
+        lines += [f"### {section}", ""]
         for m in MEASURES.values():
-            if m.section != section:
-                continue
-            services = "" if len(m.services) == 3 else f" ({', '.join(m.services)} only)"
-            kind = m.count_kind + (", breakdown only" if m.breakdown_only else "")
-            lines.append(
-                f"| `{m.name}` | {m.unit} | {m.definition}{services} | {m.source} | "
-                f"{'Wilson' if m.wilson else ''} | {kind} |"
-            )
-        lines.append("")
-    lines += ["## Choices we made", "",
+            if m.section == section:
+                lines += _entry(m)
+    lines += ["### Choices we made", "",
               "Where the definitions left room for doubt, this is what the pipeline does.", ""]
     lines += [f"- **{title}.** {text}" for title, text in DECISIONS]
     lines.append("")

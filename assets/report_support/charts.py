@@ -107,7 +107,7 @@ def bar_chart(
     import numpy as np
 
     n_series = max(len(series), 1)
-    height = max(2.6, 0.42 * len(categories) * n_series + 1.2)
+    height = max(2.6, 0.34 * len(categories) * n_series + 1.2)
     fig, ax = _figure(7.0, min(height, 9.0))
     bar = 0.8 / n_series
     positions = np.arange(len(categories))
@@ -121,12 +121,17 @@ def bar_chart(
                 label=name)  # fmt: skip
         for y, raw, number in zip(offsets, values, numbers, strict=True):
             top = max(top, number or 0)
+            # A white box behind the value keeps it legible where it crosses a target line.
             ax.annotate(_label(raw, decimals, suffix), (number or 0, y), xytext=(3, 0),
-                        textcoords="offset points", va="center", fontsize=8.5)  # fmt: skip
+                        textcoords="offset points", va="center", fontsize=8.5, zorder=4,
+                        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white",
+                              "edgecolor": "none"})  # fmt: skip
     if target is not None:
-        ax.axvline(target, color="#0b0c0c", linestyle="--", linewidth=1.5)
-        ax.annotate(target_label or f"Target {target:g}{suffix}", (target, len(categories) - 0.5),
-                    xytext=(-4, 4), textcoords="offset points", ha="right", fontsize=9)
+        ax.axvline(target, color="#0b0c0c", linestyle="--", linewidth=1.5, zorder=3)
+        # Labelled above the plot, clear of the bars and their values.
+        ax.annotate(target_label or f"Target {target:g}{suffix}", (target, 1.0),
+                    xycoords=("data", "axes fraction"), xytext=(0, 4),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=9)
     ax.set_yticks(positions, list(categories))
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)

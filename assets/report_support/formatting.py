@@ -172,7 +172,8 @@ def _column_weight(header: str, cells: list[str]) -> int:
     a number), and its longest cell up to `_WIDE_CELL` characters."""
     words = [w for text in [header, *cells] for w in text.split()]
     longest_word = max((len(w) for w in words), default=1)
-    longest = max([math.ceil(len(header) * 0.6), *(len(c) for c in cells)])
+    header_width = len(header) if len(header) <= 14 else math.ceil(len(header) * 0.6)
+    longest = max([header_width, *(len(c) for c in cells)])
     return max(longest_word, min(longest, _WIDE_CELL), 3)
 
 

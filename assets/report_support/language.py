@@ -7,6 +7,8 @@ judgement (`direction`); these helpers turn it into sentences and never overrule
 
 from __future__ import annotations
 
+import re
+
 from assets.report_support.formatting import Md, fmt, is_missing, to_number
 from assets.report_support.snapshot import Snapshot
 
@@ -64,6 +66,12 @@ def _previous_year(row: dict, snap: Snapshot) -> str:
     return str(int(year)) if year is not None else str(snap.reporting_year - 1)
 
 
+def _unbracket(text: str) -> str:
+    """'release (revises earlier years)' -> 'release; revises earlier years', so the source
+    can sit in brackets without brackets inside brackets."""
+    return re.sub(r"\s*\(([^()]*)\)", r"; \1", text).strip()
+
+
 def national_clause(snap: Snapshot, measure: str, service: str) -> Md:
     """'below the national figure for England of 13.8% (release)', or '' when none is mapped."""
     row = snap.headline(measure, service)
@@ -78,7 +86,7 @@ def national_clause(snap: Snapshot, measure: str, service: str) -> Md:
         relation = "above"
     else:
         relation = "the same as"
-    release = str(row.get("national_release") or "").strip()
+    release = _unbracket(str(row.get("national_release") or "").strip())
     source = f" ({release})" if release else ""
     return Md(f"{relation} the national figure for England of {fmt(national, unit)}{source}")
 

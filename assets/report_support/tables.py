@@ -85,7 +85,8 @@ ETHNICITY = {
 }  # fmt: skip
 # Gender: the CSWW census `GenderCurrent` codes (DfE, Children's social work workforce census
 # guide; the same codes as the HR extract, expectations/hr_workforce.json).
-GENDER = {"0": "Not known", "1": "Male", "2": "Female", "9": "Not specified",
+# Shown in the order male, female, then the two codes for no answer.
+GENDER = {"1": "Male", "2": "Female", "0": "Not known", "9": "Not specified",
           "not recorded": "Not recorded"}  # fmt: skip
 # Age bands as the pipeline writes them (assets/metrics), youngest first.
 AGE_BAND = {"<30": "Under 30", "30-39": "30 to 39", "40-49": "40 to 49", "50-59": "50 to 59",
@@ -242,13 +243,17 @@ def equality_tables(frame: pd.DataFrame, services=("all",), show_percent: bool =
         cells = {(p, s, str(g)): (c, pc) for p, s, g, c, pc in zip(
             rows["_population"], rows["service"], rows["group"], rows["count"],
             rows["percent"] if "percent" in rows else [None] * len(rows), strict=True)}
+        # A population (and service) with a published Total has a row for every group it
+        # has people in: a group it has no row for has nobody in it (0), not a missing figure.
+        counted = {(p, s) for p, s, _ in cells if (p, s, TOTAL) in cells}
         records = []
         for group in groups:
             record = {"Group": label(group, labels)}
             for population in populations:
                 heading = POPULATIONS.get(population, "People")
                 for service in services:
-                    count, percent = cells.get((population, service, group), ("[x]", "[x]"))
+                    missing = ("0", "[z]") if (population, service) in counted else ("[x]", "[x]")
+                    count, percent = cells.get((population, service, group), missing)
                     text = str(fmt(count, "count", note=False))
                     if (show_percent and len(services) == 1 and group != TOTAL
                             and to_number(count) is not None and to_number(percent) is not None):
@@ -260,9 +265,10 @@ def equality_tables(frame: pd.DataFrame, services=("all",), show_percent: bool =
                     record[f"_pct_{population}_{service}"] = percent
             records.append(record)
         table = pd.DataFrame(records)
-        # Leave out groups with nobody in any population shown (no published cell at all).
-        raw = [c for c in table.columns if str(c).startswith("_")]
-        present = table[raw].map(lambda v: str(v).strip() != "[x]").any(axis=1)
+        # Leave out groups with nobody in any population shown.
+        raw = [c for c in table.columns
+               if str(c).startswith("_") and not str(c).startswith("_pct_")]
+        present = table[raw].map(lambda v: str(v).strip() not in ("[x]", "0")).any(axis=1)
         out[characteristic] = table[present | (table["Group"] == TOTAL)].reset_index(drop=True)
     return out
 

@@ -39,6 +39,9 @@ def psw_env(tmp: Path, **extra: str) -> dict[str, str]:
         "GX_ANALYTICS_ENABLED": "false",
         "DAGSTER_DISABLE_TELEMETRY": "1",
         "PYTHONHASHSEED": "0",
+        # One commit for every build of the session, so that a commit made by someone else
+        # while the tests run cannot make two builds differ.
+        "PSW_GIT_COMMIT": "reliability-tests",
     })
     env.update(extra)
     return {k: v for k, v in env.items() if v is not None}
@@ -129,9 +132,13 @@ def copy_state(src: Path, dest: Path) -> None:
 # ------------------------------------------------------------------------------ warehouse
 
 
-def table_checksums(db: Path, schemas: tuple[str, ...] = ("raw", "metrics")
-                    ) -> dict[str, tuple[int, int]]:
-    """count(*) and sum(hash(row::VARCHAR)) per table of the schemas, opened read-only."""
+def table_checksums(db: Path, schemas: tuple[str, ...] = ("raw", "metrics"),
+                    digits: int | None = 9) -> dict[str, tuple[int, int]]:
+    """count(*) and sum(hash(row::VARCHAR)) per table of the schemas, opened read-only.
+
+    DOUBLE columns are rounded to `digits` decimal places first (None: not at all), because
+    DuckDB's parallel sums of doubles are not bit-for-bit reproducible (see
+    test_reliability_determinism)."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         names = con.execute(
@@ -140,9 +147,16 @@ def table_checksums(db: Path, schemas: tuple[str, ...] = ("raw", "metrics")
             "ORDER BY 1, 2", [list(schemas)]).fetchall()
         out = {}
         for schema, name in names:
+            columns = con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+                [schema, name]).fetchall()
+            select = ", ".join(
+                f'round("{c}", {digits}) AS "{c}"' if digits is not None and kind in (
+                    "DOUBLE", "FLOAT") else f'"{c}"' for c, kind in columns)
             count, total = con.execute(
                 f'SELECT count(*), coalesce(sum(hash(t::VARCHAR)), 0)::VARCHAR '
-                f'FROM "{schema}"."{name}" AS t').fetchall()[0]
+                f'FROM (SELECT {select} FROM "{schema}"."{name}") AS t').fetchall()[0]
             out[f"{schema}.{name}"] = (int(count), int(total))
         return out
     finally:

@@ -159,3 +159,87 @@ def test_report_prose_placeholders():
     assert text == "Turnover was 11.6%."
     with pytest.raises(NarrativeError, match=r"f\.md: \{\{nonsense all\}\}"):
         render_prose("{{nonsense}}", "f.md", figure)
+
+
+def _ed(rows):
+    return pd.DataFrame(
+        [{"reporting_year": 2025, "service": s, "characteristic": c, "group": g, "count": n,
+          "percent": p} for s, c, g, n, p in rows])  # fmt: skip
+
+
+def test_report_equality_tables_keep_populations_apart_with_human_labels():
+    from assets.report_support.tables import equality_tables, largest_group
+
+    frame = _ed([
+        ("all", "in_post_ethnicity", "WBRI", "156", "58.2"),
+        ("all", "in_post_ethnicity", "ZZZZ", "[c]", "[c]"),  # unknown code: kept as given
+        ("all", "in_post_ethnicity", "Total", "268", "100.0"),
+        ("all", "starters_ethnicity", "WBRI", "[c]", "[c]"),
+        ("all", "starters_ethnicity", "Total", "32", "100.0"),
+        ("all", "in_post_gender", "2", "213", "79.5"),
+        ("all", "in_post_gender", "Total", "268", "100.0"),
+        ("all", "leavers_gender", "1", "9", "29.0"),
+        ("all", "leavers_gender", "Total", "31", "100.0"),
+    ])  # fmt: skip
+    tables = equality_tables(frame)
+    ethnicity, gender = tables["ethnicity"], tables["gender"]
+    shown = ethnicity.set_index("Group")
+    assert list(shown.index) == ["White British", "ZZZZ", "Total"]
+    assert shown.loc["White British", "Staff in post"] == "156 (58.2%)"
+    assert shown.loc["White British", "Starters"] == "[c]"
+    assert shown.loc["ZZZZ", "Starters"] == "0"  # no row in a population with a Total: nobody
+    assert "Leavers" not in ethnicity  # no leavers rows for ethnicity at all
+    by_group = gender.set_index("Group")
+    assert list(by_group.index) == ["Male", "Female", "Total"]
+    assert by_group.loc["Female", "Staff in post"] == "213 (79.5%)"
+    assert by_group.loc["Female", "Leavers"] == "0" and by_group.loc["Male", "Leavers"] == "9 (29.0%)"
+    assert by_group.loc["Total", "Staff in post"] == "268"
+    assert largest_group(gender)[:2] == ("Female", "213")
+
+
+def test_report_equality_tables_by_service_show_counts_per_population():
+    from assets.report_support.tables import equality_tables
+
+    frame = _ed([(s, f"{p}_age_band", g, n, "[c]") for s in ("children", "adults")
+                 for p in ("in_post", "leavers") for g, n in (("<30", "[c]"), ("Total", "20"))])
+    table = equality_tables(frame, services=("children", "adults"))["age_band"]
+    assert [c for c in table.columns if not c.startswith("_")] == [
+        "Group", "Staff in post, children's", "Staff in post, adults'", "Leavers, children's",
+        "Leavers, adults'"]  # fmt: skip
+    assert table["Group"].tolist() == ["Under 30", "Total"]
+
+
+def test_report_no_chart_when_every_charted_value_is_suppressed_or_zero():
+    from assets.report_support.tables import chartable
+
+    frame = pd.DataFrame({"Reason": ["Resignation", "Other", "Total"],
+                          "_children": ["[c]", "0", "20"], "_adults": ["[c]", "[x]", "11"],
+                          "_all": ["16", "[c]", "31"]})  # fmt: skip
+    assert not chartable(frame)  # the Total row and the `all` column are not charted
+    assert chartable(frame.assign(_adults=["[c]", "7", "11"]))
+
+
+def test_report_wide_table_columns_are_never_narrower_than_their_longest_word():
+    frame = pd.DataFrame({
+        "File": ["health_check_responses.csv"], "Rule": ["LRN-006"],
+        "Why it matters": ["This activity was completed outside the reporting year, so the "
+                           "measures ignore it."], "Records affected": ["16"],
+    })  # fmt: skip
+    lines = markdown_table(frame).splitlines()
+    dashes = [len(part) for part in lines[1].strip("|").split("|")]
+    assert len(lines[1]) > 72  # pandoc then takes relative widths from these dashes
+    assert dashes[0] >= len("health_check_responses.csv")
+    assert dashes[2] < 2 * dashes[0]  # long prose wraps rather than taking the page
+
+
+def test_report_measures_doc_nests_under_the_appendix_heading():
+    from assets.metrics.definitions import MEASURES, render_markdown
+
+    text = render_markdown()
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings[0] == "## Measure definitions"
+    assert all(line.startswith(("## ", "### ")) for line in headings)
+    assert "|---" not in text  # definition-list entries, not a wide table
+    for measure in MEASURES.values():
+        assert f"(`{measure.name}`)" in text and measure.definition in text
+    assert "### Choices we made" in text

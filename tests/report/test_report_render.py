@@ -132,3 +132,10 @@ def test_report_uses_only_supported_quarto_features():
     paths = sorted(REPORT_DIR.glob("*.qmd")) + sorted((REPORT_DIR / "sections").glob("*.qmd"))
     paths += sorted((REPORT_DIR / "narrative").glob("*/*.md"))
     assert check_features(paths) == []
+
+
+def test_report_equality_shows_populations_with_labels(html_text):
+    text = html_text.replace("’", "'")
+    assert "Equality and diversity of our workforce" in text
+    assert "Staff in post" in text and "by ethnicity, both services" in text
+    assert "in_post_ethnicity" not in text and "Sex or gender" not in text  # no raw names

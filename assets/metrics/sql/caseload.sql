@@ -25,23 +25,25 @@ scoped_allocations as (
     select 'all' as scope, * from open_allocations
 ),
 
+-- Open allocations per worker in the scope (counted once, so the joins below are per worker).
+allocations_by_worker as (
+    select scope, worker_id, count(*) as allocations
+    from scoped_allocations
+    group by scope, worker_id
+),
+
 -- In-post workers, agency included, holding >= 1 open allocation in the scope (DfE CSWW).
 case_holders as (
     select s.scope, s.worker_id, sum(s.fte) as fte
     from scoped_spells as s
-    where exists (
-        select 1 from scoped_allocations as a
-        where a.scope = s.scope and a.worker_id = s.worker_id
-    )
+    semi join allocations_by_worker as a on a.scope = s.scope and a.worker_id = s.worker_id
     group by s.scope, s.worker_id
 ),
 
 held as (
-    select a.scope, count(*) as allocations
-    from scoped_allocations as a
-    where exists (
-        select 1 from case_holders as h where h.scope = a.scope and h.worker_id = a.worker_id
-    )
+    select a.scope, sum(a.allocations) as allocations
+    from allocations_by_worker as a
+    semi join case_holders as h on h.scope = a.scope and h.worker_id = a.worker_id
     group by a.scope
 ),
 
