@@ -114,7 +114,8 @@ def fingerprint(year_dir: Path, config: Path, previous: str, formats: str) -> st
     from pipelines.sensors import folder_hash
 
     digest = hashlib.sha256()
-    for part in (folder_hash(year_dir), Path(config).read_bytes().hex(), previous, formats,
+    lock = (ROOT / "requirements.lock").read_bytes().hex() if (ROOT / "requirements.lock").exists() else ""
+    for part in (folder_hash(year_dir), Path(config).read_bytes().hex(), previous, formats, lock,
                  os.environ.get("PSW_PSEUDONYMISATION_KEY", "") and "keyed"):
         digest.update(f"{part}\n".encode())
     for name in CODE_DIRS:
