@@ -8,6 +8,7 @@ rolling turnover and trends read the years before it.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import time
 from pathlib import Path
@@ -116,7 +117,7 @@ def fingerprint(year_dir: Path, config: Path, previous: str, formats: str) -> st
     digest = hashlib.sha256()
     lock = (ROOT / "requirements.lock").read_bytes().hex() if (ROOT / "requirements.lock").exists() else ""
     for part in (folder_hash(year_dir), Path(config).read_bytes().hex(), previous, formats, lock,
-                 os.environ.get("PSW_PSEUDONYMISATION_KEY", "") and "keyed"):
+                 key_tag()):
         digest.update(f"{part}\n".encode())
     for name in CODE_DIRS:
         _tree_digest(digest, ROOT / name, ("*.py", "*.sql", "*.json"))
@@ -124,6 +125,12 @@ def fingerprint(year_dir: Path, config: Path, previous: str, formats: str) -> st
     if formats:
         _tree_digest(digest, Path(os.environ.get("PSW_REPORT_DIR", "report")), ("*",))
     return digest.hexdigest()
+
+
+def key_tag() -> str:
+    """Changes when the pseudonymisation key changes, without revealing it."""
+    key = os.environ.get("PSW_PSEUDONYMISATION_KEY", "")
+    return hmac.new(key.encode(), b"psw-build-fingerprint", hashlib.sha256).hexdigest() if key else ""
 
 
 def is_current(out: Path, print_: str, formats: str) -> bool:

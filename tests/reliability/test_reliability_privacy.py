@@ -1,0 +1,199 @@
+"""Personal data stays in: an output scanner over a full sample build (every year, every report
+format) and over `psw validate --docs/--xlsx/--format json` of a faulty year.
+
+It looks for the sample's identifiers (NFC-W-/C-/R-/A-/U- plus digits), staff full names (first
+name + surname from the HR extracts), emails and birth dates from the inputs, free-text comments,
+and the pseudonymisation key, in: every warehouse table (and the file's bytes), the published
+snapshot and tables, the report (inside the DOCX and ODS zips, the PDF's text), Dagster's run
+storage and logs (the whole DAGSTER_HOME tree), the psw logs and console output, and the
+validation outputs. Then disclosure control is re-checked end to end.
+"""
+
+from __future__ import annotations
+
+import hmac
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from reliability_helpers import (
+    ROOT,
+    SAMPLE,
+    TEST_KEY,
+    copy_sample,
+    run_psw,
+    tree_text,
+    warehouse_strings,
+)
+
+from assets.config import load_config
+from assets.ingest.readers import decode_text
+from assets.ingest.scrub import scrub_text
+
+RAW_ID = re.compile(r"NFC-[WCRAU]-\d+")
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+YEARS = (2023, 2024, 2025)
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory) -> Path:
+    """A full sample build keyed with TEST_KEY, plus validate outputs of a faulty 2025."""
+    tmp = tmp_path_factory.mktemp("privacy")
+    raw = copy_sample(tmp, YEARS)
+    done = run_psw(["build", "--raw", str(raw), "--out", str(tmp / "build")], tmp, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (tmp / "logs").mkdir(exist_ok=True)
+    (tmp / "logs" / "build-console.txt").write_text(done.stdout + done.stderr, encoding="utf-8")
+
+    faulty = copy_sample(tmp / "faulty", (2025,)) / "2025"
+    hr = (faulty / "hr_workforce.csv").read_text(encoding="utf-8").splitlines()
+    header = hr[0].split(",")
+    birth = header.index("person_birth_date")
+    for i in (1, 2, 3):
+        cells = hr[i].split(",")
+        cells[birth] = "31/02/1980"  # an invalid birth date: its row reaches the workbook
+        cells[header.index("fte")] = "NaN"
+        hr[i] = ",".join(cells)
+    (faulty / "hr_workforce.csv").write_text("\n".join(hr) + "\n", encoding="utf-8")
+    cases = (faulty / "caseload.csv").read_text(encoding="utf-8").splitlines()
+    cases[1] = re.sub(r"NFC-W-\d+", "NFC-W-999999", cases[1], count=1)  # unknown worker
+    (faulty / "caseload.csv").write_text("\n".join(cases) + "\n", encoding="utf-8")
+    checked = run_psw(["validate", str(faulty), "--docs", str(tmp / "validate" / "docs"),
+                       "--xlsx", str(tmp / "validate" / "errors.xlsx"), "--format", "json"],
+                      tmp, timeout=180)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    (tmp / "validate" / "validate.json").write_text(checked.stdout, encoding="utf-8")
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def secrets_() -> dict[str, set[str]]:
+    """What must never be persisted, gathered from the sample's inputs."""
+    found: dict[str, set[str]] = {"id": set(), "name": set(), "email": set(), "birth": set(),
+                                  "comment": set(), "scrubbed_away": set()}
+    other_dates: set[str] = set()
+    for year in YEARS:
+        for path in sorted((SAMPLE / str(year)).glob("*.csv")):
+            text = decode_text(path.read_bytes(), path.name)  # the sample has cp1252 files
+            found["id"] |= set(RAW_ID.findall(text))
+            found["email"] |= set(EMAIL.findall(text))
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            if {"first_name", "surname"} <= set(frame.columns):
+                full_names = frame["first_name"].str.strip() + " " + frame["surname"].str.strip()
+                found["name"] |= {n for n in full_names if n.strip()}
+            if "person_birth_date" in frame:
+                found["birth"] |= {v for v in frame["person_birth_date"] if v}
+            for column in frame.columns:
+                if column.endswith("_date") and column != "person_birth_date":
+                    other_dates |= set(frame[column])
+            if "comments" in frame:
+                comments = frame["comments"][frame["comments"].str.len() >= 25]
+                found["comment"] |= set(comments)
+                scrubbed = scrub_text(comments.astype("string"), found["name"] | {
+                    part for n in found["name"] for part in n.split()})
+                found["scrubbed_away"] |= {c for c, s in zip(comments, scrubbed, strict=True)
+                                           if c != s}
+    found["birth"] -= other_dates  # a date that is also a start date proves nothing
+    assert found["id"] and found["name"] and found["birth"] and found["comment"]
+    return found
+
+
+def _leaks(texts: dict[str, str], needles: set[str], kind: str) -> list[str]:
+    out = []
+    for where, text in texts.items():
+        hits = sorted(n for n in needles if n in text)
+        if hits:
+            out.append(f"{kind} in {where}: {hits[:3]}{' ...' if len(hits) > 3 else ''}")
+    return out
+
+
+def _persisted(full: Path) -> dict[str, str]:
+    """Every persisted output except the warehouse: build tree, Dagster home, logs, validate."""
+    texts: dict[str, str] = {}
+    for folder in ("build", "dagster_home", "logs", "validate"):
+        texts.update(tree_text(full / folder))
+    return texts
+
+
+def test_raw_identifiers_names_emails_and_birth_dates_never_persist(full, secrets_):
+    texts = _persisted(full)
+    texts["warehouse (every text value)"] = warehouse_strings(full / "warehouse.duckdb")
+    texts["warehouse (file bytes)"] = (full / "warehouse.duckdb").read_bytes().decode("latin-1")
+    assert any(p.endswith(".pdf") for p in texts) and any(p.endswith(".docx") for p in texts)
+    assert any("dagster_home" in p and p.endswith((".db", ".sqlite")) for p in texts), (
+        "Dagster's run storage was not found to scan")
+    leaks = []
+    for kind in ("id", "name", "email", "birth"):
+        leaks += _leaks(texts, secrets_[kind], kind)
+    assert leaks == [], "\n".join(leaks)
+
+
+def test_free_text_comments_never_leave_the_warehouse_and_reach_it_scrubbed(full, secrets_):
+    leaks = _leaks(_persisted(full), secrets_["comment"], "comment")
+    assert leaks == [], "\n".join(leaks)
+    warehouse = warehouse_strings(full / "warehouse.duckdb")
+    assert secrets_["scrubbed_away"], "the sample has comments with personal details to scrub"
+    assert _leaks({"warehouse": warehouse}, secrets_["scrubbed_away"], "unscrubbed comment") == []
+
+
+def test_the_key_never_appears_anywhere(full):
+    texts = _persisted(full)
+    texts["warehouse (every text value)"] = warehouse_strings(full / "warehouse.duckdb")
+    texts["warehouse (file bytes)"] = (full / "warehouse.duckdb").read_bytes().decode("latin-1")
+    leaks = _leaks(texts, {TEST_KEY, TEST_KEY.encode().hex()}, "key")
+    assert leaks == [], "\n".join(leaks)
+
+
+def test_ids_in_the_warehouse_are_hmac_sha256_of_the_env_key(full, secrets_):
+    import duckdb
+
+    con = duckdb.connect(str(full / "warehouse.duckdb"), read_only=True)
+    try:
+        ids = {r[0] for r in con.execute(
+            "SELECT DISTINCT worker_id FROM raw.hr_workforce").fetchall()}
+    finally:
+        con.close()
+    workers = {i for i in secrets_["id"] if i.startswith("NFC-W-")}
+    expected = {hmac.new(TEST_KEY.encode(), f"worker:{w}".encode(), "sha256").hexdigest()
+                for w in workers}
+    assert ids and ids <= expected, "worker ids are not HMAC-SHA256(key, 'worker:<id>')"
+    assert all(re.fullmatch(r"[0-9a-f]{64}", i) for i in ids)
+
+
+def test_no_birth_date_or_direct_identifier_column_reaches_duckdb(full):
+    import duckdb
+
+    con = duckdb.connect(str(full / "warehouse.duckdb"), read_only=True)
+    try:
+        columns = {r[0] for r in con.execute(
+            "SELECT DISTINCT column_name FROM information_schema.columns").fetchall()}
+    finally:
+        con.close()
+    forbidden = {"person_birth_date", "first_name", "surname", "name", "email", "ni_number",
+                 "swe_no", "address", "postcode"}
+    assert columns & forbidden == set()
+
+
+def test_no_published_count_is_between_1_and_the_threshold(full):
+    threshold = load_config(ROOT / "data" / "authority.yml").suppression_threshold
+    bad = []
+    for year in YEARS:
+        for path in sorted((full / "build" / str(year) / "tables").glob("*.csv")):
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+            count_columns = [c for c in frame.columns if c in ("count", "headcount", "responses",
+                                                               "respondents", "leavers",
+                                                               "starters")]
+            for column in count_columns:
+                values = pd.to_numeric(frame[column], errors="coerce")
+                small = frame[(values >= 1) & (values <= threshold)]
+                bad += [f"{path.name} row {i + 2}: {column}={frame.loc[i, column]}"
+                        for i in small.index]
+            if {"unit", "value"} <= set(frame.columns):
+                counts = frame[frame["unit"].isin(["count", "headcount"])]
+                values = pd.to_numeric(counts["value"], errors="coerce")
+                bad += [f"{path.name} row {i + 2}: {frame.loc[i, 'measure'] if 'measure' in frame else ''}="
+                        f"{frame.loc[i, 'value']}"
+                        for i in counts[(values >= 1) & (values <= threshold)].index]
+    assert bad == [], "\n".join(bad[:20])
