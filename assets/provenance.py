@@ -80,6 +80,24 @@ def build_provenance(con: duckdb.DuckDBPyConnection, year: int, config: Authorit
         "git_commit": git_commit(),
         "benchmark_release": config.benchmark_vintage,
         "suites": suite_summary(),
+        "validation": validation_summary(con, year),
+    }
+
+
+def validation_summary(con: duckdb.DuckDBPyConnection, year: int) -> dict:
+    """How the year's extracts fared against the suites: counts by severity and rule."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema='raw' "
+        "AND table_name='validation_problems'").fetchall()[0][0]
+    if not exists:
+        return {"errors": 0, "warnings": 0, "by_rule": {}}
+    rows = con.execute(
+        "SELECT severity, rule, count(*) FROM raw.validation_problems WHERE reporting_year = ? "
+        "GROUP BY ALL ORDER BY rule", [year]).fetchall()
+    return {
+        "errors": sum(n for sev, _, n in rows if sev == "error"),
+        "warnings": sum(n for sev, _, n in rows if sev == "warning"),
+        "by_rule": {rule: n for _, rule, n in rows},
     }
 
 
