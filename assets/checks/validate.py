@@ -305,7 +305,7 @@ def write_error_workbook(report: ValidationReport, path: Path) -> Path:
             rows = sorted({p.row for p in report.problems if p.file == file and p.row})
             if not rows or "_row" not in frame:
                 continue
-            rows_sheet = wb.create_sheet(re.sub(r"[\[\]:*?/\\]", "_", f"Rows {file}")[:31])
+            rows_sheet = wb.create_sheet(re.sub(r"[\[\]:*?/\\\x00-\x1f\x7f]", "_", f"Rows {file}")[:31])
             safe = _safe_rows(frame, rows)
             rows_sheet.append(list(safe.columns))
             for record in safe.itertuples(index=False, name=None):
@@ -314,9 +314,9 @@ def write_error_workbook(report: ValidationReport, path: Path) -> Path:
                 cell.font = Font(bold=True)
             rows_sheet.freeze_panes = "B2"
         summary = wb.create_sheet("Summary", 0)
-        summary.append(["psw validate", report.folder])
+        summary.append(["psw validate", _cell(report.folder)])
         summary.append(["reporting year", report.year])
-        summary.append(["result", _summary_line(report)])
+        summary.append(["result", _cell(_summary_line(report))])
         summary.append(["missing extracts", ", ".join(report.missing) or "none"])
         summary.append(["note", "Values are shown as <redacted>; see the row numbers in the "
                                 "files as received."])
@@ -333,6 +333,10 @@ def _cell(value):
         return value.to_pydatetime().date()
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
+    if isinstance(value, str):  # openpyxl refuses control characters: show them as U+FFFD
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     # openpyxl writes a string starting with "=" as a live formula: never for HR's workbook.
     return neutralise(value)
 

@@ -202,6 +202,8 @@ def csv_grid(text: str, file: str) -> tuple[list[str], pd.DataFrame, list[Proble
                            na_filter=False, skip_blank_lines=False, engine="c")
     except pd.errors.ParserError:
         return _csv_grid_python(text, file)
+    except pd.errors.EmptyDataError:  # e.g. a blank line then one control character
+        return [], pd.DataFrame(), []
     header = [str(h) for h in grid.iloc[0]]
     body = grid.iloc[1:].reset_index(drop=True)
     body.columns = range(body.shape[1])

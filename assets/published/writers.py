@@ -9,6 +9,7 @@ byte-identical files.
 from __future__ import annotations
 
 import csv
+import glob
 import io
 import os
 import tempfile
@@ -48,6 +49,10 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     """Write through a temporary file in the same folder, then rename it into place."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A writer killed mid-write (SIGKILL, power cut) leaves its temporary behind: sweep those
+    # of this target (writers hold the warehouse lock, so none is in use by another build).
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp*"):
+        stale.unlink(missing_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
     try:
@@ -72,12 +77,19 @@ def neutralise(cell: object) -> object:
 # CSV
 
 
+def _one_line_ending(text: str) -> str:
+    """A lone CR inside a cell is not quoted by the csv module when rows end in LF, and would
+    split the row for readers that treat CR as a line end: make every line break LF (quoted)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def table_csv_text(table: pd.DataFrame) -> str:
     """One header row, then rows in frame order; numbers unquoted, text neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([format_cell(neutralise(str(c))) for c in table.columns])
-    cells = table.astype(object).map(lambda c: format_cell(c if is_number(c) else neutralise(c)))
+    writer.writerow([_one_line_ending(format_cell(neutralise(str(c)))) for c in table.columns])
+    cells = table.astype(object).map(
+        lambda c: format_cell(c) if is_number(c) else _one_line_ending(format_cell(neutralise(c))))
     writer.writerows(cells.itertuples(index=False, name=None))
     return buffer.getvalue()
 
@@ -334,7 +346,8 @@ def write_headline_measures(
     buffer.write(INTERNAL_BANNER + "\n")
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(INTERNAL_COLUMNS)
-    rows = frame.map(lambda c: float(c) if is_number(c) else (None if c is None else str(c)))
+    rows = frame.map(lambda c: float(c) if is_number(c) else (
+        None if c is None else neutralise(str(c))))
     writer.writerows(rows.itertuples(index=False, name=None))
     text = buffer.getvalue()
     return _atomic_write(Path(path), lambda p: p.write_bytes(text.encode()))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from reliability_helpers import PSW, ROOT, SAMPLE, assert_no_traceback, copy_sample, psw_env
 
@@ -42,7 +42,7 @@ HR = SPECS["hr_workforce"].column_names
 PROPERTY = settings(max_examples=60, deadline=None, derandomize=False,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.function_scoped_fixture])
-SLOW_PROPERTY = settings(PROPERTY, max_examples=25)
+SLOW_PROPERTY = settings(PROPERTY, max_examples=15)
 READ_SECONDS = 20  # one small hostile file must be read (or refused) well within this
 
 BILLION_LAUGHS = (
@@ -171,6 +171,7 @@ def test_csv_reader_returns_problems_or_refuses(tmp_path_factory, data):
 
 @PROPERTY
 @given(data=st.binary(max_size=4096))
+@example(data=b"\n\x01")  # found by hypothesis: pandas' EmptyDataError escaped the reader
 def test_csv_reader_survives_arbitrary_bytes(tmp_path_factory, data):
     path = tmp_path_factory.mktemp("bin") / "supervision.csv"
     path.write_bytes(data)
