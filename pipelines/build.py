@@ -84,6 +84,9 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
                 tags={"psw/source": "cli"},
             )
             _raise_on_failed_checks(result, y, raw, config)
+            if not result.success and "candidate_extracts" in {
+                    e.step_key for e in result.get_step_failure_events()}:
+                _raise_on_unreadable(raw / str(y), y, config)
             if not result.success:
                 detail = FAILURES[-1] if FAILURES else "see the Dagster run"
                 raise StepFailed(f"The build for {y} failed at {detail} (Dagster run {result.run_id}).")
@@ -141,6 +144,19 @@ def is_current(out: Path, print_: str, formats: str) -> bool:
     needed += [out / f"psw-annual-report.{fmt}" for fmt in formats.split(",") if fmt]
     return (marker.is_file() and marker.read_text(encoding="utf-8").strip() == print_
             and all(p.exists() for p in needed))
+
+
+def _raise_on_unreadable(folder: Path, year: int, config: Path) -> None:
+    """Reading failed inside Dagster: say why as `psw validate` would (exit 2 or 1)."""
+    from assets.checks.validate import format_text, validate_folder
+    from assets.config import load_config
+
+    report = validate_folder(folder, load_config(config), year)
+    if report.exit_code == 2:
+        raise UnusableInput(next(p for p in report.problems if p.severity == "error"))
+    if report.exit_code == 1:
+        raise RulesBroken(f"Year {year} cannot be loaded; nothing was promoted.\n"
+                          f"{format_text(report)}")
 
 
 def _raise_on_failed_checks(result, year: int, raw: Path, config: Path) -> None:

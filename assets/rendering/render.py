@@ -100,7 +100,8 @@ def render_report(
         metadata.setdefault("author", metadata["authority"])
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output_stem}-render-", dir=out_dir))
+    _sweep_abandoned(out_dir, output_stem)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output_stem}-render-{os.getpid()}-", dir=out_dir))
     try:
         if version is not None:
             made, warnings = _render_with_quarto(
@@ -121,6 +122,24 @@ def render_report(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return RenderResult(used, outputs, round(time.perf_counter() - started, 2), warnings)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep_abandoned(out_dir: Path, output_stem: str) -> None:
+    """Remove staging folders left by a render that was killed (its process is gone)."""
+    for folder in out_dir.glob(f".{output_stem}-render-*"):
+        pid = folder.name.removeprefix(f".{output_stem}-render-").split("-", 1)[0]
+        if folder.is_dir() and (not pid.isdigit() or not _pid_alive(int(pid))):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _render_builtin(

@@ -112,17 +112,18 @@ def test_sigkill_loses_nothing_and_half_writes_nothing(tmp_path, start, where):
     assert after == first, "a rebuild after a kill differs from another rebuild of the same data"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "KNOWN WEAKNESS (assets/rendering/render.py): a SIGKILL during rendering leaves the hidden "
-    "staging folder build/<Y>/.psw-annual-report-render-*/ behind for good; nothing sweeps stale "
-    "staging folders on the next render. Harmless to readers (hidden, never renamed into place) "
-    "but it accumulates."))
 def test_a_stale_render_staging_folder_is_swept_by_the_next_render(tmp_path):
+    import shutil
+
     from assets.rendering import render_report
 
     project = tmp_path / "project"
     project.mkdir()
     (project / "report.qmd").write_text("---\ntitle: T\n---\n\nText.\n", encoding="utf-8")
+    root = Path(__file__).resolve().parents[2] / "report"
+    for name in ("_quarto.yml", "_brand.yml"):
+        shutil.copy(root / name, project / name)
+    shutil.copytree(root / "brand", project / "brand")
     out = tmp_path / "out"
     stale = out / ".psw-annual-report-render-killed"
     (stale / "build").mkdir(parents=True)

@@ -54,11 +54,6 @@ def test_metrics_are_identical_to_nine_decimal_places(twins):
     assert left == right
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "KNOWN WEAKNESS (assets/metrics/sql): sums of DOUBLE fte in DuckDB's parallel aggregates "
-    "are not bit-for-bit reproducible (e.g. caseload_fte's denominator 85.5 vs "
-    "85.49999999999999), so metrics.measures and the unrounded internal headline file can "
-    "differ in the last bits between identical builds. Sum fte as DECIMAL, or round."))
 def test_metrics_and_internal_headline_file_are_bit_identical(twins):
     left, right = (table_checksums(t / "warehouse.duckdb", digits=None) for t in twins)
     assert left == right

@@ -570,10 +570,6 @@ def test_psw_build_on_rule_breaking_input_exits_1_and_promotes_nothing(tmp_path)
     assert raw_tables == 0, "a year that failed its checks reached raw.*"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "KNOWN BUG (pipelines/build.py + pipelines/progress.py): an UnusableInput raised inside the "
-    "candidate_extracts asset is reported as an internal error (exit 3, 'DTDForbidden: ...') "
-    "instead of exit 2 with the reader's message (DESIGN §5). psw validate gets it right."))
 def test_psw_build_on_unusable_input_exits_2_with_the_readers_message(tmp_path):
     done = _build_hostile(tmp_path, {"csww.xml": BILLION_LAUGHS.encode()},
                           remove=("hr_workforce.csv",))

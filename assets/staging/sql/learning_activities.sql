@@ -17,7 +17,7 @@ final as (
         l.worker_id,
         l.activity,
         l.category,
-        l.hours,
+        l.hours::decimal(18, 6) as hours,  -- exact sums (see worker_spells.sql)
         l.completed_date,
         coalesce(l.completed_date between p.period_start and p.reference_date, false)
             as completed_in_period

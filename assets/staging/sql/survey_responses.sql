@@ -15,7 +15,7 @@ final as (
         role_group,
         tenure_band,
         submitted_date,
-        hours_over_contract
+        hours_over_contract::decimal(18, 6) as hours_over_contract  -- exact sums
     from source
 )
 

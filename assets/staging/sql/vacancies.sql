@@ -12,8 +12,8 @@ final as (
         reporting_year,
         service,
         team,
-        coalesce(vacancies_fte, 0) as vacancies_fte,
-        agency_cover_fte,
+        coalesce(vacancies_fte, 0)::decimal(18, 6) as vacancies_fte,  -- exact sums
+        agency_cover_fte::decimal(18, 6) as agency_cover_fte,
         agency_cover_headcount
     from source
 )

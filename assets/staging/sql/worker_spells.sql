@@ -37,7 +37,9 @@ renamed as (
         s.team,
         s.org_role,
         coalesce(s.agency_worker, 0) as agency_worker,
-        s.fte,
+        -- Exact decimal FTE: sums of DOUBLE in parallel aggregates vary in the last bits
+        -- between runs; a DECIMAL sum is the same every time (byte-identical outputs).
+        s.fte::decimal(18, 9) as fte,
         s.role_start_date,
         s.role_end_date,
         s.start_origin,
@@ -52,8 +54,8 @@ renamed as (
         coalesce(s.international_recruit, 0) as international_recruit,
         coalesce(s.apprentice, 0) as apprentice,
         coalesce(s.asye, 0) as asye,
-        s.working_days_lost,
-        s.stress_days_lost,
+        s.working_days_lost::decimal(18, 6) as working_days_lost,  -- exact sums
+        s.stress_days_lost::decimal(18, 6) as stress_days_lost,
         p.period_start,
         p.reference_date
     from source as s
