@@ -212,6 +212,11 @@ DECISIONS: list[tuple[str, str]] = [
      "A measure whose denominator is zero, or with no data, has no row in metrics.measures "
      "(published as [z] or [x]). Only the rolling 12-month turnover keeps rows with a blank "
      "value, for months that need a missing previous-year extract ([x])."),
+    ("Zero counts in breakdowns",
+     "A category seen in any service in the year (a leaving reason, a grade, an ethnicity...) "
+     "gets a row in every service that has that population, with 0 where nobody is in it, so "
+     "a published 0 is a fact rather than a missing row. Categories seen nowhere that year "
+     "have no row."),
     ("Moves between services: 'within 7 days'",
      "The new spell starts 0 to 7 calendar days after the reason_leave 7 end date (inclusive). "
      "Matches are looked for across every loaded year's HR extract, so a move across 30 "

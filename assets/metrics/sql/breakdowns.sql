@@ -85,15 +85,31 @@ counts as (
     group by scope, measure, share_measure, breakdown, category
 ),
 
+-- A category seen in any service this year gets a row in every service with that population,
+-- with 0 where nobody is in it: a published 0 is a fact, a missing row would read as [x].
+categories as (
+    select distinct measure, share_measure, breakdown, category from counts
+),
+
+counts_with_zeros as (
+    select t.scope, k.measure, k.share_measure, k.breakdown, k.category,
+        coalesce(c.headcount, 0) as headcount
+    from categories as k
+    inner join population_totals as t using (measure)
+    left join counts as c
+        on c.scope = t.scope and c.measure = k.measure and c.breakdown = k.breakdown
+        and c.category = k.category
+),
+
 measures as (
     select c.scope, c.measure, c.breakdown, c.category, c.headcount as value,
         c.headcount as numerator, t.total as denominator
-    from counts as c
+    from counts_with_zeros as c
     inner join population_totals as t using (scope, measure)
     union all
     select c.scope, c.share_measure, c.breakdown, c.category, 100 * c.headcount / t.total,
         c.headcount, t.total
-    from counts as c
+    from counts_with_zeros as c
     inner join population_totals as t using (scope, measure)
 ),
 

@@ -43,8 +43,13 @@ audit_totals as (
     select scope, count(*) as audits from scoped_audits group by scope
 ),
 
+-- Every grade seen this year in every service with audits: 0 is published as 0, not [x].
 grades as (
-    select scope, grade, count(*) as audits from scoped_audits group by scope, grade
+    select t.scope, g.grade, count(a.grade) as audits
+    from audit_totals as t
+    cross join (select distinct grade from scoped_audits) as g
+    left join scoped_audits as a on a.scope = t.scope and a.grade = g.grade
+    group by t.scope, g.grade
 ),
 
 measures as (
