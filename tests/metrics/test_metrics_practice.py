@@ -134,3 +134,21 @@ def test_health_check_scores_by_role_group(measures):
 
 def test_standard_without_items_is_left_out(measures):
     assert not (measures["measure"] == "health_check_score_standard_2").any()
+
+
+def test_learners_per_category_count_people_for_disclosure(measures):
+    # Directly employed, in post at R, completed in P: children w1 (cpd 10 h, mandatory 5 h on R);
+    # w3 left, w4 is agency, w1's 7 h are before P. Adults (service at R): w6 and w5 (cpd).
+    assert value(measures, "learners_headcount", "children", "category", "cpd") == 1
+    assert value(measures, "learners_headcount", "children", "category", "mandatory") == 1
+    assert value(measures, "learners_headcount", "adults", "category", "cpd") == 2
+    assert value(measures, "learners_headcount", "all", "category", "cpd") == 3  # w1, w5, w6
+
+
+def test_audit_grade_seen_elsewhere_is_a_zero_not_a_missing_row(measures):
+    # Grades in P: children good, outstanding, inadequate; adults requires_improvement (u5).
+    # u4 (requires_improvement, children) is before P, so children's count for it is 0.
+    assert value(measures, "audits_count", "children", "grade", "requires_improvement") == 0
+    assert value(measures, "audits_count", "adults", "grade", "good") == 0
+    assert value(measures, "audits_count", "adults", "grade", "requires_improvement") == 1
+    assert value(measures, "audits_share", "adults", "grade", "inadequate") == 0
