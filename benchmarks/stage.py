@@ -27,7 +27,7 @@ CORE_FAMILIES = ("workforce", "vacancies", "caseload")
 
 
 def _config(work: Path):
-    from assets.config import load_config
+    from psw_core.config import load_config
 
     return load_config(work / "authority.yml")
 
@@ -58,8 +58,8 @@ def ingest(data: Path, work: Path) -> dict:
     """prepare_year (read, type, pseudonymise, scrub) and the candidate/raw load."""
     import duckdb
 
-    from assets.ingest.load import prepare_year
-    from assets.warehouse import promote_year, write_candidates
+    from assets.candidate.load import prepare_year
+    from assets.raw.warehouse import promote_year, write_candidates
 
     prepared = prepare_year(data, YEAR, _config(work), KEY)
     db = work / "warehouse.duckdb"
@@ -81,7 +81,7 @@ def validation(data: Path, work: Path) -> dict:
     with open(work / "read_results.pkl", "rb") as f:
         reads = pickle.load(f)
     excluded = time.perf_counter() - started
-    from assets.checks.validate import ValidationReport, validate_reads
+    from assets.candidate.validate import ValidationReport, validate_reads
 
     report = validate_reads(reads, _config(work), YEAR, ValidationReport(folder=str(data)))
     errors = sum(1 for p in report.problems if p.severity == "error")
@@ -113,7 +113,7 @@ def published(data: Path, work: Path) -> dict:
     import duckdb
 
     excluded = _copy(work / "measures.duckdb", work / "publish_stage.duckdb")
-    from assets.publish import publish_year
+    from assets.published.publish import publish_year
 
     con = duckdb.connect(str(work / "publish_stage.duckdb"))
     tables = publish_year(con, YEAR, _config(work), work / "out" / str(YEAR), data.parent)
@@ -199,7 +199,7 @@ def pipeline(data: Path, work: Path) -> dict:
 
     ensure_dagster_home()
     from pipelines.definitions import defs
-    from pipelines.partitions import reporting_year
+    from psw_core.partitions import reporting_year
 
     instance = dg.DagsterInstance.get()
     instance.add_dynamic_partitions(reporting_year.name, [str(YEAR)])

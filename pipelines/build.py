@@ -16,11 +16,11 @@ from pathlib import Path
 import dagster as dg
 from rich.console import Console
 
-from assets.problems import Problem, RulesBroken, StepFailed, UnusableInput
 from pipelines.dagster_home import ensure_dagster_home
-from pipelines.partitions import reporting_year, year_folders
 from pipelines.progress import FAILURES, psw_progress
-from pipelines.resources import warehouse_path, writer_lock
+from psw_core.partitions import reporting_year, year_folders
+from psw_core.problems import Problem, RulesBroken, StepFailed, UnusableInput
+from psw_core.resources import warehouse_path, writer_lock
 
 
 def select_years(raw: Path, year: str) -> list[int]:
@@ -40,15 +40,15 @@ def select_years(raw: Path, year: str) -> list[int]:
 
 def check_key(raw: Path, years: list[int]) -> None:
     """Refuse real data without PSW_PSEUDONYMISATION_KEY before touching anything (DESIGN §2)."""
-    from assets.ingest.pseudonymise import resolve_key
-    from pipelines.sensors import file_sha256
+    from assets.candidate.pseudonymise import resolve_key
+    from psw_core.hashing import file_sha256
 
     hashes = [file_sha256(p) for y in years for p in sorted((raw / str(y)).iterdir()) if p.is_file()]
     resolve_key(os.environ.get("PSW_PSEUDONYMISATION_KEY"), hashes, raw.parent / "sample_manifest.json")
 
 
 def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, console: Console) -> str:
-    from assets.config import load_config
+    from psw_core.config import load_config
     load_config(config)  # a bad settings file stops here with a clear message
     years = select_years(raw, year)
     check_key(raw, years)
@@ -148,8 +148,8 @@ def is_current(out: Path, print_: str, formats: str) -> bool:
 
 def _raise_on_unreadable(folder: Path, year: int, config: Path) -> None:
     """Reading failed inside Dagster: say why as `psw validate` would (exit 2 or 1)."""
-    from assets.checks.validate import format_text, validate_folder
-    from assets.config import load_config
+    from assets.candidate.validate import format_text, validate_folder
+    from psw_core.config import load_config
 
     report = validate_folder(folder, load_config(config), year)
     if report.exit_code == 2:
@@ -164,8 +164,8 @@ def _raise_on_failed_checks(result, year: int, raw: Path, config: Path) -> None:
               and e.severity == dg.AssetCheckSeverity.ERROR]
     if not failed:
         return
-    from assets.checks.validate import format_text, validate_folder
-    from assets.config import load_config
+    from assets.candidate.validate import format_text, validate_folder
+    from psw_core.config import load_config
 
     report = validate_folder(raw / str(year), load_config(config), year)
     names = ", ".join(sorted({e.check_name for e in failed}))

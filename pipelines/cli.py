@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from assets.problems import RulesBroken, StepFailed, UnusableInput
+from psw_core.problems import RulesBroken, StepFailed, UnusableInput
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Principal Social Worker report pipeline.")
 console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -66,7 +66,7 @@ def guarded(func):
 
 def _set_env(raw: Path | None = None, out_dir: Path | None = None, config: Path | None = None,
              formats: str | None = None) -> None:
-    """The CLI's options become the settings every resource reads (pipelines/resources.py)."""
+    """The CLI's options become the settings every resource reads (psw_core/resources.py)."""
     for name, value in (("PSW_RAW_DIR", raw), ("PSW_OUT_DIR", out_dir), ("PSW_CONFIG", config),
                         ("PSW_FORMATS", formats)):
         if value is not None:
@@ -115,8 +115,8 @@ def validate(
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Write an error workbook for HR colleagues."),
 ) -> None:
     """Check one reporting-year folder without loading anything. Exit 0 clean, 1 errors, 2 unusable."""
-    from assets.checks import validate as v
-    from assets.config import load_config
+    from assets.candidate import validate as v
+    from psw_core.config import load_config
 
     _set_env()
     if fmt not in ("text", "json"):
@@ -146,8 +146,8 @@ def report(
     config: Path = typer.Option(Path("data/authority.yml"), "--config"),
 ) -> None:
     """Render the report from the published snapshot of an earlier build."""
-    from assets.report_build import build_report
-    from pipelines.resources import default_resources
+    from assets.report.build import build_report
+    from psw_core.resources import default_resources
 
     formats = _parse_formats(formats)
     _set_env(out_dir=out_dir, config=config, formats=formats)

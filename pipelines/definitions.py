@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets.ingest.asset_defs import candidate_extracts, candidate_year, raw_year
-from assets.metrics.asset_defs import metrics_measures, metrics_trends, staging_models
-from assets.published.asset_defs import published_tables
-from assets.report import annual_report
+from assets.candidate.defs import candidate_extracts, candidate_year
+from assets.metrics.defs import metrics_measures, metrics_trends
+from assets.published.defs import published_tables
+from assets.raw.defs import raw_year
+from assets.report.defs import annual_report
+from assets.staging.defs import staging_models
 from pipelines.jobs import build_year, validate_only
-from pipelines.resources import default_resources
 from pipelines.sensors import new_extract_sensor
+from psw_core.resources import default_resources
 
 defs = dg.Definitions(
     assets=[

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.partitions import reporting_year
+from psw_core.partitions import reporting_year
 
 build_year = dg.define_asset_job(
     "build_year",

@@ -21,8 +21,9 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.jobs import build_year
-from pipelines.partitions import reporting_year, year_folders
-from pipelines.resources import setting
+from psw_core.hashing import file_sha256
+from psw_core.partitions import reporting_year, year_folders
+from psw_core.resources import setting
 
 IN_FLIGHT = [
     dg.DagsterRunStatus.QUEUED,
@@ -35,14 +36,6 @@ IN_FLIGHT = [
 # Not extracts: hidden files, Office's "~$name.xlsx" lock files (present while a workbook is
 # open in Excel) and the thumbnail/settings files Windows drops into shared folders.
 IGNORED_NAMES = {"thumbs.db", "desktop.ini"}
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def is_extract_file(path: Path) -> bool:

@@ -13,7 +13,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from assets.config import AuthorityConfig
+from psw_core.config import AuthorityConfig
 from psw_synth import calibration as cal
 from psw_synth import lookups as lk
 from psw_synth.history import NO_END, Spells, day, draw, uniform_days

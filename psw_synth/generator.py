@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from assets.config import AuthorityConfig
+from psw_core.config import AuthorityConfig
 from psw_synth import calibration as cal
 from psw_synth import extracts as ex
 from psw_synth import survey

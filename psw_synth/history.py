@@ -15,7 +15,7 @@ from datetime import date
 
 import numpy as np
 
-from assets.config import AuthorityConfig
+from psw_core.config import AuthorityConfig
 from psw_synth import calibration as cal
 from psw_synth import lookups as lk
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from assets.config import AuthorityConfig
+from psw_core.config import AuthorityConfig
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 DEFAULT_BENCHMARKS = REFERENCE_DIR / "national_benchmarks.csv"

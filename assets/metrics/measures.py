@@ -20,10 +20,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from assets.config import AuthorityConfig
 from assets.metrics.definitions import MEASURES
 from assets.metrics.intervals import wilson
 from assets.staging.models import build_staging, existing_tables
+from psw_core.config import AuthorityConfig
 
 SQL_DIR = Path(__file__).with_name("sql")
 

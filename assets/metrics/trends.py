@@ -14,10 +14,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from assets.config import AuthorityConfig
 from assets.metrics.benchmarks import build_benchmarks
 from assets.metrics.definitions import MEASURES
 from assets.metrics.intervals import newcombe_diff
+from psw_core.config import AuthorityConfig
 
 PAIRS_SQL = """
 with

@@ -16,7 +16,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from assets.config import AuthorityConfig
 from assets.published.disclosure import (
     CONFIDENTIAL,
     NOT_APPLICABLE,
@@ -31,6 +30,7 @@ from assets.published.disclosure import (
     secondary_suppress,
     service_totals,
 )
+from psw_core.config import AuthorityConfig
 
 SERVICES = ("children", "adults", "all")
 TOTAL_LABEL = "Total"

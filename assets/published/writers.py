@@ -27,7 +27,6 @@ from odf.style import Style, TableColumnProperties, TextProperties
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import A, P
 
-from assets.config import AuthorityConfig
 from assets.published.disclosure import SHORTHAND, format_cell, is_number
 from assets.published.tables import (
     CROSS_YEAR_TABLES,
@@ -35,9 +34,10 @@ from assets.published.tables import (
     SERVICES,
     TABLE_TITLES,
 )
+from psw_core.cells import FORMULA_PREFIXES, neutralise  # noqa: F401
+from psw_core.config import AuthorityConfig
 
 # Text beginning with these is run as a formula by spreadsheet programs (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 INTERNAL_BANNER = (
     "# UNSUPPRESSED MANAGEMENT INFORMATION for the data team: not for publication. "
@@ -62,15 +62,6 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
-
-
-def neutralise(cell: object) -> object:
-    """Prefix text that a spreadsheet would treat as a formula with a single quote.
-
-    Numbers (negative ones included) are left alone: they are written as numbers."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_PREFIXES):
-        return "'" + cell
-    return cell
 
 
 # ---------------------------------------------------------------------------------------------

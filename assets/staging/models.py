@@ -18,7 +18,7 @@ import duckdb
 import holidays
 import pandas as pd
 
-from assets.config import AuthorityConfig
+from psw_core.config import AuthorityConfig
 
 SQL_DIR = Path(__file__).with_name("sql")
 

@@ -25,8 +25,8 @@ from dagster._core.remote_origin import (
 )
 
 from pipelines.jobs import build_year
-from pipelines.partitions import reporting_year
 from pipelines.sensors import folder_hash, new_extract_sensor
+from psw_core.partitions import reporting_year
 
 pytestmark = pytest.mark.timeout(120)
 

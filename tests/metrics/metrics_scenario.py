@@ -182,7 +182,7 @@ TABLES = dict(
 def config(**overrides):
     """The test authority: defaults of AuthorityConfig (England, DfE period, 45 working /
     28 calendar day timescales) with an ASYE caseload cap of 1."""
-    from assets.config import AuthorityConfig
+    from psw_core.config import AuthorityConfig
 
     settings = dict(name="Test Council", code="TST",
                     targets={"supervision_compliance": 90, "asye_caseload_cap": 1})

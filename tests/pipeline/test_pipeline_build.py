@@ -66,7 +66,7 @@ def test_internal_headline_file_has_the_design_columns_and_names(sample_build):
 def test_sql_measures_equal_an_independent_pandas_computation(sample_build):
     reference = _load("pandas_reference", ROOT / "tests/metrics/pandas_reference.py")
     synth = _load("synth_measures", ROOT / "tests/synth/synth_measures.py")
-    from assets.config import load_config
+    from psw_core.config import load_config
 
     config = load_config(ROOT / "data/authority.yml")
     for year in (2023, 2024, 2025):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assets.config import load_config
-from assets.problems import UnusableInput
+from psw_core.config import load_config
+from psw_core.problems import UnusableInput
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from published_fixtures import make_warehouse
 
-from assets.config import AuthorityConfig
+from psw_core.config import AuthorityConfig
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from assets.published.tables import assert_no_identifiers, build_published
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
-    from assets.config import AuthorityConfig
+    from psw_core.config import AuthorityConfig
 
     con = make_warehouse(tmp_path_factory.mktemp("published") / "warehouse.duckdb")
     try:

@@ -1,5 +1,5 @@
 """Nothing lost, nothing half-written: SIGKILL a `psw build` at each named pause point
-(assets/pause.py: ingest, promote, measures, render) and at a random time.
+(psw_core/instrument.py: ingest, promote, measures, render) and at a random time.
 
 Starting state: a finished build of data A (the sample's 2025). The killed build runs on data B
 (A with some learning and supervision rows removed). Afterwards:
@@ -115,7 +115,7 @@ def test_sigkill_loses_nothing_and_half_writes_nothing(tmp_path, start, where):
 def test_a_stale_render_staging_folder_is_swept_by_the_next_render(tmp_path):
     import shutil
 
-    from assets.rendering import render_report
+    from quarto_lite import render_report
 
     project = tmp_path / "project"
     project.mkdir()
@@ -135,7 +135,7 @@ def test_a_stale_render_staging_folder_is_swept_by_the_next_render(tmp_path):
 
 
 def test_pause_point_is_a_no_op_unless_asked(tmp_path, monkeypatch):
-    from assets.pause import pause_point
+    from psw_core.instrument import pause_point
 
     monkeypatch.delenv("PSW_TEST_PAUSE_AT", raising=False)
     started = time.perf_counter()

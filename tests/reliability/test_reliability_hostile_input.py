@@ -23,19 +23,20 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from reliability_helpers import PSW, ROOT, SAMPLE, assert_no_traceback, copy_sample, psw_env
 
-from assets.checks.validate import (
+from assets.candidate import readers
+from assets.candidate.contract import SPECS
+from assets.candidate.csww import read_csww
+from assets.candidate.load import read_extract
+from assets.candidate.readers import ReadResult
+from assets.candidate.validate import (
     format_json,
     format_text,
     validate_folder,
     write_data_docs,
     write_error_workbook,
 )
-from assets.config import load_config
-from assets.ingest import readers
-from assets.ingest.contract import SPECS
-from assets.ingest.csww import read_csww
-from assets.ingest.readers import ReadResult, read_extract
-from assets.problems import Problem, UnusableInput
+from psw_core.config import load_config
+from psw_core.problems import Problem, UnusableInput
 
 CONFIG = load_config(ROOT / "data" / "authority.yml")
 HR = SPECS["hr_workforce"].column_names

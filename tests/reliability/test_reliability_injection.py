@@ -15,16 +15,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reliability_helpers import ROOT
 
-from assets.checks.validate import ValidationReport, write_error_workbook
-from assets.config import load_config
+from assets.candidate.validate import ValidationReport, write_error_workbook
 from assets.metrics.measures import COLUMNS, CREATE_MEASURES
-from assets.problems import Problem
 from assets.published.writers import (
     FORMULA_PREFIXES,
     ods_bytes,
     table_csv_text,
     write_headline_measures,
 )
+from psw_core.config import load_config
+from psw_core.problems import Problem
 
 CONFIG = load_config(ROOT / "data" / "authority.yml")
 FAST = settings(max_examples=40, deadline=None,

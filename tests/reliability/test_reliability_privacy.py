@@ -28,9 +28,9 @@ from reliability_helpers import (
     warehouse_strings,
 )
 
-from assets.config import load_config
-from assets.ingest.readers import decode_text
-from assets.ingest.scrub import scrub_text
+from assets.candidate.readers import decode_text
+from assets.candidate.scrub import scrub_text
+from psw_core.config import load_config
 
 RAW_ID = re.compile(r"NFC-[WCRAU]-\d+")
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")

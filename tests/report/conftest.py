@@ -18,7 +18,7 @@ def snapshot_path(tmp_path_factory) -> Path:
 
 
 def render(snapshot: Path, out: Path, year: int = YEAR, formats=("html", "docx", "pdf")):
-    from assets.rendering import render_report
+    from quarto_lite import render_report
 
     started = time.perf_counter()
     result = render_report(

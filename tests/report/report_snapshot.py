@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from assets.config import AuthorityConfig
-from assets.publish import _store, provenance_tables
+from assets.published.publish import _store, provenance_tables
 from assets.published.tables import build_published
 from assets.published.writers import write_snapshot
+from psw_core.config import AuthorityConfig
 
 YEARS = (2023, 2024, 2025)
 YEAR = 2025

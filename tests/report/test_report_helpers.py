@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assets.report_support.formatting import fmt, fmt_change, hash_groups, markdown_table, notes_for
-from assets.report_support.language import direction_word, national_clause
-from assets.report_support.narrative import NarrativeError, load_narrative, render_prose
-from assets.report_support.snapshot import Snapshot
+from assets.report.support.formatting import fmt, fmt_change, hash_groups, markdown_table, notes_for
+from assets.report.support.language import direction_word, national_clause
+from assets.report.support.narrative import NarrativeError, load_narrative, render_prose
+from assets.report.support.snapshot import Snapshot
 
 NARRATIVE = Path(__file__).resolve().parents[2] / "report" / "narrative"
 
@@ -168,7 +168,7 @@ def _ed(rows):
 
 
 def test_report_equality_tables_keep_populations_apart_with_human_labels():
-    from assets.report_support.tables import equality_tables, largest_group
+    from assets.report.support.tables import equality_tables, largest_group
 
     frame = _ed([
         ("all", "in_post_ethnicity", "WBRI", "156", "58.2"),
@@ -198,7 +198,7 @@ def test_report_equality_tables_keep_populations_apart_with_human_labels():
 
 
 def test_report_equality_tables_by_service_show_counts_per_population():
-    from assets.report_support.tables import equality_tables
+    from assets.report.support.tables import equality_tables
 
     frame = _ed([(s, f"{p}_age_band", g, n, "[c]") for s in ("children", "adults")
                  for p in ("in_post", "leavers") for g, n in (("<30", "[c]"), ("Total", "20"))])
@@ -210,7 +210,7 @@ def test_report_equality_tables_by_service_show_counts_per_population():
 
 
 def test_report_no_chart_when_every_charted_value_is_suppressed_or_zero():
-    from assets.report_support.tables import chartable
+    from assets.report.support.tables import chartable
 
     frame = pd.DataFrame({"Reason": ["Resignation", "Other", "Total"],
                           "_children": ["[c]", "0", "20"], "_adults": ["[c]", "[x]", "11"],

@@ -11,8 +11,8 @@ import duckdb
 import pytest
 from report_snapshot import SUPPRESSED_COUNTS
 
-from assets.rendering import check_features
-from assets.report_support.formatting import fmt
+from assets.report.support.formatting import fmt
+from quarto_lite import check_features
 
 REPORT_DIR = Path(__file__).resolve().parents[2] / "report"
 SECTIONS = [

@@ -1,0 +1,151 @@
+"""Cross-extract rules (DESIGN §3) as DuckDB SQL, over in-memory frames or warehouse tables.
+
+The SQL in `sql/` names tables without a schema and rows by `source_row`, as the warehouse's
+`candidate.*` tables do. `check_frames` registers the validated frames under those names (with
+`_row` as `source_row`) on a private in-memory connection; `check_warehouse` runs the same SQL
+with `search_path` pointing at the candidate schema. Data values only ever reach SQL through
+parameter binding; the only text substituted is a table name from `WORKER_CHECKS`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from psw_core.problems import Problem
+
+SQL_DIR = Path(__file__).with_name("sql")
+DEFAULT_CAP = 1000
+
+# extract -> (rule, why, action) for "every worker_id exists in hr_workforce".
+WORKER_CHECKS: dict[str, tuple[str, str, str]] = {
+    "caseload": (
+        "XEX-001",
+        "A case is allocated to a worker who is not in the HR workforce extract, so caseload "
+        "per FTE cannot count them.",
+        "Check the worker_id matches the HR staff reference, or add the worker's spell "
+        "(agency workers included) to hr_workforce.",
+    ),
+    "assessments": (
+        "XEX-002",
+        "An assessment names a worker who is not in the HR workforce extract.",
+        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
+    ),
+    "audits": (
+        "XEX-003",
+        "An audit names a worker who is not in the HR workforce extract.",
+        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
+    ),
+    "learning": (
+        "XEX-004",
+        "A learning record names a worker who is not in the HR workforce extract, so its hours "
+        "cannot count towards hours per FTE.",
+        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
+    ),
+    "supervision": (
+        "XEX-005",
+        "A supervision session names a worker who is not in the HR workforce extract, so it "
+        "cannot count towards supervision compliance.",
+        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
+    ),
+}
+RESPONSE_RULES: dict[str, tuple[str, str, str]] = {
+    "XEX-006": (
+        "error",
+        "More survey responses than staff invited for this service, so the response rate would "
+        "be over 100%.",
+        "Check the invited headcount in health_check_invited and look for duplicate responses.",
+    ),
+    "XEX-007": (
+        "warning",
+        "Survey responses for this service have no invited headcount, so no response rate can "
+        "be given.",
+        "Add a row for this service to health_check_invited.",
+    ),
+}
+CROSS_RULES = (*[r for r, _, _ in WORKER_CHECKS.values()], *RESPONSE_RULES)
+
+
+def _sql(name: str) -> str:
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def _run_checks(
+    con: duckdb.DuckDBPyConnection,
+    tables: set[str],
+    files: dict[str, str],
+    column_letters: dict[str, dict[str, str]],
+    cap: int,
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if "hr_workforce" in tables:
+        template = _sql("worker_in_hr.sql")
+        for source, (rule, why, action) in WORKER_CHECKS.items():
+            if source not in tables:
+                continue
+            found = con.execute(template.replace("{source}", source), {"cap": cap}).df()
+            letter = column_letters.get(source, {}).get("worker_id")
+            problems += [
+                Problem(file=files.get(source, source), rule=rule, severity="error", why=why,
+                        action=action, row=int(row), column="worker_id", column_letter=letter,
+                        value=str(value))
+                for row, value in zip(found["row"].tolist(), found["value"].tolist(), strict=True)
+            ]
+    if {"health_check_responses", "health_check_invited"} <= tables:
+        found = con.execute(_sql("responses_within_invited.sql")).df()
+        letters = column_letters.get("health_check_invited", {})
+        for rule, row, service, invited, responses in found.itertuples(index=False):
+            severity, why, action = RESPONSE_RULES[rule]
+            over = rule == "XEX-006"
+            problems.append(Problem(
+                file=files.get("health_check_invited", "health_check_invited"),
+                rule=rule, severity=severity, why=why, action=action,
+                row=int(row) if over else None,
+                column="invited" if over else "service",
+                column_letter=letters.get("invited" if over else "service"),
+                value=(f"{service}: {int(invited)} invited, {int(responses)} responses"
+                       if over else str(service)),
+            ))
+    return problems
+
+
+def check_frames(
+    frames: dict[str, pd.DataFrame],
+    files: dict[str, str] | None = None,
+    column_letters: dict[str, dict[str, str]] | None = None,
+    cap: int = DEFAULT_CAP,
+) -> list[Problem]:
+    """Cross-extract problems for typed frames keyed by extract name (each with `_row`)."""
+    con = duckdb.connect()  # private and in memory: psw validate never touches a warehouse
+    try:
+        for extract, frame in frames.items():
+            con.register(extract, frame.rename(columns={"_row": "source_row"}))
+        return _run_checks(con, set(frames), files or {}, column_letters or {}, cap)
+    finally:
+        con.close()
+
+
+def check_warehouse(
+    con: duckdb.DuckDBPyConnection,
+    schema: str = "candidate",
+    files: dict[str, str] | None = None,
+    column_letters: dict[str, dict[str, str]] | None = None,
+    cap: int = DEFAULT_CAP,
+) -> list[Problem]:
+    """Cross-extract problems for the tables of one schema (the year's `candidate.*`).
+
+    The candidate schema holds only the year being promoted, so no year filter is needed.
+    """
+    tables = {
+        name for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [schema]
+        ).fetchall()
+    }
+    previous = con.execute("select current_setting('search_path')").fetchall()[0][0]
+    con.execute("set search_path = ?", [schema])
+    try:
+        return _run_checks(con, tables, files or {}, column_letters or {}, cap)
+    finally:
+        con.execute("set search_path = ?", [previous or "main"])

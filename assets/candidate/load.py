@@ -1,0 +1,228 @@
+"""Read a reporting-year folder and prepare the frames loaded as `candidate.*` (DESIGN §2).
+
+`read_year` reads and types every extract present (no key needed: `psw validate` uses it).
+`prepare_year` then pseudonymises ids, drops direct identifiers, turns birth dates into age
+bands, scrubs comments, melts survey answers to one row per answered item, and stamps every
+row with reporting_year, source_sha256 and source_row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from assets.candidate.contract import (
+    AGE_BANDS,
+    BIRTH_DATE_COLUMN,
+    CSWW,
+    EXTRACTS,
+    HEALTH_CHECK_ANSWERS,
+    SPECS,
+    TABLES,
+    table_schema,
+)
+from assets.candidate.csww import read_csww
+from assets.candidate.pseudonymise import pseudonymise_column
+from assets.candidate.readers import (
+    ReadResult,
+    csv_grid,
+    decode_text,
+    find_extracts,
+    read_bytes,
+    type_grid,
+    xlsx_grid,
+)
+from assets.candidate.scrub import scrub_text
+from psw_core.config import AuthorityConfig
+from psw_core.problems import Problem
+
+_DUCKDB_TO_PANDAS = {"VARCHAR": "string", "INTEGER": "Int64", "DOUBLE": "Float64",
+                     "DATE": "datetime64[ns]"}
+
+
+@dataclass
+class PreparedYear:
+    year: int
+    tables: dict[str, pd.DataFrame]  # every table of contract.TABLES; empty when no extract
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files: dict[str, dict] = field(default_factory=dict)  # file name -> path, sha256, rows
+    # Pseudonymised, scrubbed copies of the ReadResults (same columns, `_row`, letters,
+    # problems) for the checks stage. person_birth_date is still there: in memory only.
+    read_results: dict[str, ReadResult] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)  # extracts with no file
+    pattern_only_scrub: bool = False  # no staff names were available (CSWW-only workforce)
+
+    def files_for(self, extract: str) -> list[dict]:
+        """The input files that fed one extract/table (csww.xml and a CSV may both)."""
+        return [info for info in self.files.values() if extract in info["extracts"]]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+
+
+def read_extract(path: Path, extract: str, config: AuthorityConfig | None,
+                 reporting_year: int | None = None,
+                 item_ids: list[str] | None = None) -> ReadResult:
+    """Read and type one extract file.
+
+    `csww.xml` is read through assets.candidate.csww (extract = hr_workforce or hr_vacancies);
+    `reporting_year` then checks the census year and its leaving dates. `item_ids` are the
+    codebook's item ids for health_check_responses (None: every unknown column is an item).
+    Raises UnusableInput for a file that cannot be read at all.
+    """
+    path = Path(path)
+    if extract not in SPECS:
+        raise ValueError(f"unknown extract {extract!r}")
+    if path.suffix.lower() == ".xml":
+        return read_csww(path, config, reporting_year)[extract]
+    data, sha256 = read_bytes(path)
+    if path.suffix.lower() == ".xlsx":
+        header, body, problems = xlsx_grid(path, path.name)
+    else:
+        header, body, problems = csv_grid(decode_text(data, path.name), path.name)
+    result = type_grid(header, body, SPECS[extract], path.name, config, item_ids=item_ids,
+                       problems=problems)
+    result.path, result.sha256 = path, sha256
+    return result
+
+
+def year_from_folder(year_dir: Path) -> int | None:
+    """The reporting year named by a folder such as data/raw/2025."""
+    name = Path(year_dir).name
+    return int(name) if re.fullmatch(r"\d{4}", name) else None
+
+
+def read_year(year_dir: Path, year: int | None, config: AuthorityConfig | None
+              ) -> dict[str, ReadResult]:
+    """Every extract present in the folder, read and typed, keyed by source.
+
+    Keys are extract names for CSV/XLSX files and `csww:hr_workforce` / `csww:hr_vacancies`
+    for the census file; `ReadResult.extract` always holds the contract name. An adults-only
+    hr_workforce/hr_vacancies file may sit beside csww.xml; children's rows in it are an error.
+    """
+    found = find_extracts(Path(year_dir))
+    results: dict[str, ReadResult] = {}
+    if CSWW in found:
+        for extract, result in read_csww(found[CSWW], config, year).items():
+            results[f"{CSWW}:{extract}"] = result
+    item_ids = None
+    for extract in EXTRACTS:  # the codebook is read before the responses that need it
+        if extract not in found:
+            continue
+        if extract == "health_check_responses" and "health_check_items" in results:
+            items = results["health_check_items"].frame["item_id"]
+            item_ids = list(items.dropna().unique())
+        results[extract] = read_extract(found[extract], extract, config, year,
+                                        item_ids=item_ids)
+    if CSWW in found:
+        for extract in ("hr_workforce", "hr_vacancies"):
+            if extract in results:
+                results[extract].problems.extend(_children_twice(results[extract]))
+    return results
+
+
+def _children_twice(result: ReadResult) -> list[Problem]:
+    """Children's rows in a local HR file beside csww.xml would count children twice."""
+    children = (result.frame["service"] == "children").fillna(False).to_numpy(bool)
+    if not children.any():
+        return []
+    first = int(result.frame["_row"].to_numpy()[np.flatnonzero(children)[0]])
+    return [Problem(
+        file=result.file, rule="INGEST-CHILDREN-TWICE", severity="error", row=first,
+        column="service", column_letter=result.column_letters.get("service"), value="children",
+        why=f"csww.xml supplies the children's {result.extract}, but this file also has "
+            f"{int(children.sum())} children's rows (the first is shown).",
+        action="Keep only adults' rows in this file, or remove csww.xml.")]
+
+
+def age_band(birth: pd.Series, reference: pd.Timestamp) -> pd.Series:
+    """Age band at the reference date; blank (or implausible, under 16 or over 100) -> NA."""
+    months_days = birth.dt.month * 100 + birth.dt.day
+    before_birthday = months_days > reference.month * 100 + reference.day
+    age = reference.year - birth.dt.year - before_birthday.astype("Int64")
+    bands = pd.cut(age.astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+                   [-np.inf, 29, 39, 49, 59, np.inf], labels=AGE_BANDS)
+    out = pd.Series(bands, index=birth.index).astype("string")
+    return out.where((age >= 16).fillna(False) & (age <= 100).fillna(False))
+
+
+def _pseudonymised(result: ReadResult, key: bytes, staff_names: frozenset[str],
+                   memos: dict[str, dict[str, str]] | None = None) -> ReadResult:
+    """A copy with ids pseudonymised and comments scrubbed; no staff names kept.
+
+    `memos` (kind -> raw id -> pseudonym) shares hashes between the year's extracts."""
+    frame = result.frame.copy()
+    memos = {} if memos is None else memos
+    for column, kind in SPECS[result.extract].id_columns.items():
+        frame[column] = pseudonymise_column(frame[column], key, kind,
+                                            memos.setdefault(kind, {}))
+    if "comments" in frame:
+        frame["comments"] = scrub_text(frame["comments"], staff_names)
+    return replace(result, frame=frame, staff_names=frozenset(),
+                   problems=list(result.problems), notes=list(result.notes))
+
+
+def _typed(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns in table order, with the pandas dtypes matching the DuckDB types."""
+    schema = table_schema(table)
+    out = pd.DataFrame({c: frame[c] if c in frame else pd.Series(pd.NA, index=frame.index)
+                        for c, _ in schema}, index=frame.index)
+    return out.astype({c: _DUCKDB_TO_PANDAS[t] for c, t in schema}).reset_index(drop=True)
+
+
+def _stamp(frame: pd.DataFrame, year: int, sha256: str) -> pd.DataFrame:
+    return frame.assign(reporting_year=year, source_sha256=sha256, source_row=frame["_row"])
+
+
+def prepare_year(year_dir: Path, year: int, config: AuthorityConfig,
+                 key: bytes) -> PreparedYear:
+    """The year's candidate.* frames, problems and provenance (docs/interfaces.md)."""
+    raw = read_year(Path(year_dir), year, config)
+    staff_names = frozenset().union(*(r.staff_names for r in raw.values()))
+    memos: dict[str, dict[str, str]] = {}
+    results = {source: _pseudonymised(r, key, staff_names, memos) for source, r in raw.items()}
+    del raw, memos  # raw ids and names go no further
+    prepared = PreparedYear(year=year, tables={}, read_results=results)
+    reference = pd.Timestamp(config.reference_date(year))
+
+    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
+    for result in results.values():
+        frame = _stamp(result.frame, year, result.sha256)
+        if result.extract == "hr_workforce":
+            frame = frame.assign(age_band=age_band(frame[BIRTH_DATE_COLUMN], reference))
+        if result.extract == "health_check_responses" and result.item_ids:
+            answers = frame.melt(id_vars=["response_id", "reporting_year", "source_sha256",
+                                          "source_row"], value_vars=list(result.item_ids),
+                                 var_name="item_id", value_name="answer")
+            parts[HEALTH_CHECK_ANSWERS].append(answers.dropna(subset=["answer"]))
+        parts[result.extract].append(frame)
+        prepared.problems += result.problems
+        prepared.notes += result.notes
+        entry = prepared.files.setdefault(result.file, {"path": str(result.path),
+                                                        "sha256": result.sha256, "rows": 0,
+                                                        "extracts": []})
+        entry["extracts"].append(result.extract)
+        if not (result.extract == "hr_vacancies" and result.file.lower().endswith(".xml")):
+            entry["rows"] += result.rows  # csww.xml: rows = workers, not the vacancy row
+
+    for table in TABLES:
+        frames = [f for f in parts[table] if not f.empty]
+        combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+            columns=[c for c, _ in table_schema(table)])
+        prepared.tables[table] = _typed(table, combined)
+    present = {r.extract for r in results.values()}
+    prepared.missing = [e for e in EXTRACTS if e not in present]
+    prepared.pattern_only_scrub = not staff_names
+    if "health_check_responses" in present:
+        prepared.notes.append(
+            "Comments were scrubbed of emails, phone numbers, postcodes and NI numbers"
+            + (" only (no staff names were available)." if not staff_names
+               else f", and of {len(staff_names):,} staff name forms."))
+    return prepared

@@ -1,0 +1,383 @@
+"""`psw validate`: check one reporting-year folder without loading anything (DESIGN §5).
+
+Read problems (assets.candidate), Great Expectations suites (gx_runner) and cross-extract SQL
+(cross_extract) are gathered into one `ValidationReport`. It never needs the pseudonymisation
+key and never opens a warehouse. Console text may show offending values, because it runs where
+the data already is; everything written to disk (JSON by default, the error workbook, the HTML
+pages) shows them only through `Problem.redacted()`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from assets.candidate import cross_extract, gx_runner
+from psw_core.config import AuthorityConfig
+from psw_core.problems import Problem, UnusableInput
+
+REDACTED = "<redacted>"
+# Columns never written to disk as received: identifiers, birth dates, free text (DESIGN §2).
+SENSITIVE_COLUMNS = frozenset({
+    "worker_id", "case_id", "response_id", "assessment_id", "audit_id", "person_birth_date",
+    "comments", "name", "first_name", "surname", "email", "ni_number", "swe_no", "address",
+    "postcode",
+})
+HR_SOURCES = ("hr_workforce", "hr_vacancies")  # csww.xml can supply these
+
+
+@dataclass
+class ValidationReport:
+    """Everything `psw validate` found in one folder."""
+
+    folder: str
+    year: int | None = None
+    period: tuple[str, str] | None = None  # first and last day of P, ISO dates
+    files: dict[str, str] = field(default_factory=dict)  # source key -> file name
+    rows: dict[str, int] = field(default_factory=dict)  # file name -> data rows
+    missing: list[str] = field(default_factory=list)  # extracts not in the folder
+    problems: list[Problem] = field(default_factory=list)  # capped per rule
+    counts: Counter = field(default_factory=Counter)  # (file, rule) -> failing rows, uncapped
+    notes: list[str] = field(default_factory=list)
+    unusable: bool = False
+    # In memory only, for the error workbook: never serialised.
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean or warnings only; 1 the data breaks a rule; 2 unusable input (DESIGN §5)."""
+        if self.unusable:
+            return 2
+        return 1 if self.errors else 0
+
+    def listed(self, file: str, rule: str) -> int:
+        return sum(1 for p in self.problems if p.file == file and p.rule == rule)
+
+
+def folder_year(year_dir: Path) -> int | None:
+    """The reporting year from a folder named like `2025`."""
+    return int(year_dir.name) if re.fullmatch(r"\d{4}", year_dir.name) else None
+
+
+def _unusable(report: ValidationReport, problem: Problem) -> ValidationReport:
+    report.problems.append(problem)
+    report.counts[(problem.file, problem.rule)] += 1
+    report.unusable = True
+    return report
+
+
+def validate_folder(
+    year_dir: Path, config: AuthorityConfig, year: int | None = None
+) -> ValidationReport:
+    """Validate the extracts in one reporting-year folder; see ValidationReport.exit_code."""
+    from assets.candidate.contract import CSWW, EXTRACTS
+    from assets.candidate.load import read_year
+    from assets.candidate.readers import find_extracts
+
+    year_dir = Path(year_dir)
+    report = ValidationReport(folder=str(year_dir))
+    try:
+        found = find_extracts(year_dir)
+        year = year or folder_year(year_dir)
+        reads = read_year(year_dir, year, config)
+    except UnusableInput as exc:
+        return _unusable(report, exc.problem)
+    if year is None:  # the CSWW header is the last place a year can come from
+        year = next((r.year for r in reads.values() if r.year), None)
+    if year is None:
+        return _unusable(report, Problem(
+            file=year_dir.name, rule="VALIDATE-YEAR", severity="error",
+            why="The reporting year is not in the folder name or a CSWW header.",
+            action="Name the folder after the year (e.g. data/raw/2025) or pass --year."))
+    present = {name for name in found if name != CSWW}
+    if CSWW in found:
+        present |= set(HR_SOURCES)
+    report.missing = [e for e in EXTRACTS if e not in present]
+    return validate_reads(reads, config, year, report)
+
+
+def validate_reads(
+    reads: dict, config: AuthorityConfig, year: int, report: ValidationReport | None = None
+) -> ValidationReport:
+    """Run the suites and cross-extract rules on already-read extracts.
+
+    `reads` maps a source key (extract name, or `csww:<extract>`) to a ReadResult-like object
+    with `.extract`, `.file`, `.frame`, `.column_letters`, `.problems` and `.notes`.
+    """
+    report = report or ValidationReport(folder="")
+    period_start, reference = config.period_start(year), config.reference_date(year)
+    report.year, report.period = year, (period_start.isoformat(), reference.isoformat())
+    codebook = None
+    if "health_check_items" in reads:
+        codebook = set(reads["health_check_items"].frame["item_id"].dropna().astype(str))
+    combined: dict[str, list[pd.DataFrame]] = {}
+    files: dict[str, str] = {}
+    letters: dict[str, dict[str, str]] = {}
+    for key, read in reads.items():
+        report.files[key] = read.file
+        report.rows[read.file] = report.rows.get(read.file, 0) + len(read.frame)
+        report.notes += list(read.notes)
+        report.frames[key] = read.frame
+        missing_cols = {(p.file, p.column) for p in read.problems
+                        if p.rule == "PARSE-MISSING-COLUMN"}
+        _add(report, read.problems)
+        outcome = gx_runner.check_frame(
+            read.extract, read.frame, file_name=read.file, column_letters=read.column_letters,
+            period_start=period_start, reference_date=reference, codebook_items=codebook,
+        )
+        # The reader already reported a missing required column; do not say it twice.
+        gx_found = [p for p in outcome.problems
+                    if not (p.rule.endswith("-000") and (p.file, p.column) in missing_cols)]
+        _add(report, gx_found, {(read.file, r): n for r, n in outcome.unexpected_counts.items()})
+        combined.setdefault(read.extract, []).append(read.frame)
+        files[read.extract], letters[read.extract] = read.file, read.column_letters
+    frames = {name: parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+              for name, parts in combined.items()}
+    _add(report, cross_extract.check_frames(frames, files, letters))
+    report.problems.sort(key=lambda p: (p.file, p.severity != "error", p.rule, p.row or 0))
+    return report
+
+
+def _add(report: ValidationReport, problems: list[Problem],
+         counts: dict[tuple[str, str], int] | None = None) -> None:
+    report.problems += problems
+    if counts:
+        report.counts.update(counts)
+    else:
+        report.counts.update(Counter((p.file, p.rule) for p in problems))
+
+
+# ------------------------------------------------------------------------------- formatters
+
+
+def _summary_line(report: ValidationReport) -> str:
+    errors = sum(n for (f, r), n in report.counts.items() if _severity(report, f, r) == "error")
+    warnings = sum(n for (f, r), n in report.counts.items()
+                   if _severity(report, f, r) == "warning")
+    verdict = {0: "passed", 1: "FAILED: fix the errors and run it again",
+               2: "could not read the input"}[report.exit_code]
+    year = f" for reporting year {report.year}" if report.year else ""
+    return (f"{len(set(report.files.values()))} files checked{year}: {errors:,} errors, "
+            f"{warnings:,} warnings. Validation {verdict}.")
+
+
+def _severity(report: ValidationReport, file: str, rule: str) -> str:
+    return next((p.severity for p in report.problems if p.file == file and p.rule == rule),
+                "error")
+
+
+def format_text(report: ValidationReport) -> str:
+    """Console report for a council analyst: grouped by file, then rule; values shown."""
+    lines = [f"psw validate {report.folder}"]
+    if report.period:
+        lines.append(f"Reporting period: {report.period[0]} to {report.period[1]}")
+    if report.missing:
+        lines.append("Extracts not in the folder (their sections will say 'no data'): "
+                     + ", ".join(report.missing))
+    by_file: dict[str, list[Problem]] = {}
+    for p in report.problems:
+        by_file.setdefault(p.file, []).append(p)
+    for file, problems in by_file.items():
+        errors = sum(1 for p in problems if p.severity == "error")
+        lines += ["", f"== {file} ({report.rows.get(file, 0):,} rows): {errors} error(s) "
+                      f"and {len(problems) - errors} warning(s) listed"]
+        by_rule: dict[str, list[Problem]] = {}
+        for p in problems:
+            by_rule.setdefault(p.rule, []).append(p)
+        for rule, group in by_rule.items():
+            first = group[0]
+            lines += ["", f"  {first.severity.upper()} {rule}: {first.why}",
+                      f"    What to do: {first.action}" if first.action else ""]
+            for p in group:
+                lines.append("    " + _where(p))
+            hidden = report.counts.get((file, rule), len(group)) - len(group)
+            if hidden > 0:
+                lines.append(f"    ... and {hidden:,} more rows with the same problem")
+    lines += ["", _summary_line(report)]
+    return "\n".join(line for line in lines if line is not None) + "\n"
+
+
+def _where(p: Problem) -> str:
+    where = f"row {p.row}" if p.row is not None else "whole file"
+    if p.column:
+        where += f", column {p.column}" + (f" ({p.column_letter})" if p.column_letter else "")
+    return where + (f": value {p.value!r}" if p.value is not None else ": blank")
+
+
+def report_dict(report: ValidationReport, redact: bool = True) -> dict:
+    """A JSON-ready dict; values redacted unless asked (CI logs are persisted)."""
+    problems = [p.redacted() if redact else p for p in report.problems]
+    rules = sorted({(f, r) for f, r in report.counts})
+    return {
+        "folder": report.folder,
+        "year": report.year,
+        "period": {"start": report.period[0], "end": report.period[1]} if report.period else None,
+        "exit_code": report.exit_code,
+        "files": report.files,
+        "rows": report.rows,
+        "missing_extracts": report.missing,
+        "summary": {
+            "errors": sum(report.counts[k] for k in rules
+                          if _severity(report, *k) == "error"),
+            "warnings": sum(report.counts[k] for k in rules
+                            if _severity(report, *k) == "warning"),
+        },
+        "rules": [{"file": f, "rule": r, "severity": _severity(report, f, r),
+                   "count": report.counts[(f, r)], "listed": report.listed(f, r)}
+                  for f, r in rules],
+        "problems": [p.to_dict() for p in problems],
+        "notes": report.notes,
+    }
+
+
+def format_json(report: ValidationReport, redact: bool = True) -> str:
+    """Machine-readable report for CI."""
+    return json.dumps(report_dict(report, redact=redact), indent=2, ensure_ascii=False) + "\n"
+
+
+def _replace_atomically(path: Path, write) -> None:
+    """Write to a temporary file beside `path`, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _safe_rows(frame: pd.DataFrame, rows: list[int]) -> pd.DataFrame:
+    """The problem rows of a frame, as typed, with identifiers and free text redacted."""
+    picked = frame[frame["_row"].isin(rows)].sort_values("_row")
+    out = picked.rename(columns={"_row": "row"})
+    out = out[["row", *[c for c in out.columns if c != "row"]]].astype(object)
+    for col in [c for c in out.columns if c in SENSITIVE_COLUMNS]:
+        out[col] = out[col].where(out[col].isna(), REDACTED)
+    return out.where(out.notna(), None)
+
+
+def write_error_workbook(report: ValidationReport, path: Path) -> Path:
+    """An .xlsx HR colleagues can open: a Problems sheet, then the problem rows of each file.
+
+    Problem values are redacted; row sheets show each problem row as read, with identifiers,
+    birth dates and free text shown as <redacted>.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    path = Path(path)
+    headers = ["file", "row", "column", "column_letter", "value", "rule", "severity", "why",
+               "action"]
+
+    def write(tmp: Path) -> None:
+        wb = Workbook()
+        sheet = wb.active
+        sheet.title = "Problems"
+        sheet.append(headers)
+        for p in report.problems:
+            d = p.redacted().to_dict()
+            sheet.append([_cell(d[h]) for h in headers])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for letter, width in zip("ABCDEFGHI", (24, 7, 22, 8, 12, 10, 9, 70, 70), strict=True):
+            sheet.column_dimensions[letter].width = width
+        for key, frame in report.frames.items():
+            file = report.files.get(key, key)
+            rows = sorted({p.row for p in report.problems if p.file == file and p.row})
+            if not rows or "_row" not in frame:
+                continue
+            rows_sheet = wb.create_sheet(re.sub(r"[\[\]:*?/\\\x00-\x1f\x7f]", "_", f"Rows {file}")[:31])
+            safe = _safe_rows(frame, rows)
+            rows_sheet.append(list(safe.columns))
+            for record in safe.itertuples(index=False, name=None):
+                rows_sheet.append([_cell(v) for v in record])
+            for cell in rows_sheet[1]:
+                cell.font = Font(bold=True)
+            rows_sheet.freeze_panes = "B2"
+        summary = wb.create_sheet("Summary", 0)
+        summary.append(["psw validate", _cell(report.folder)])
+        summary.append(["reporting year", report.year])
+        summary.append(["result", _cell(_summary_line(report))])
+        summary.append(["missing extracts", ", ".join(report.missing) or "none"])
+        summary.append(["note", "Values are shown as <redacted>; see the row numbers in the "
+                                "files as received."])
+        wb.save(tmp)
+
+    _replace_atomically(path, write)
+    return path
+
+
+def _cell(value):
+    from psw_core.cells import neutralise
+
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().date()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, str):  # openpyxl refuses control characters: show them as U+FFFD
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    # openpyxl writes a string starting with "=" as a live formula: never for HR's workbook.
+    return neutralise(value)
+
+
+def write_data_docs(report: ValidationReport, directory: Path) -> Path:
+    """Static HTML pages (GX Data Docs equivalent) with redacted values; returns index.html.
+
+    GX's own Data Docs would persist unexpected values and load CSS from CDNs, so we render
+    our own self-contained page from the redacted problems.
+    """
+    directory = Path(directory)
+    data = report_dict(report, redact=True)
+    esc = html.escape
+    rule_rows = "".join(
+        f"<tr><td>{esc(r['file'])}</td><td>{esc(r['rule'])}</td><td>{esc(r['severity'])}</td>"
+        f"<td>{r['count']:,}</td><td>{r['listed']:,}</td></tr>" for r in data["rules"])
+    problem_rows = "".join(
+        "<tr>" + "".join(f"<td>{esc('' if p[k] is None else str(p[k]))}</td>" for k in
+                         ("file", "row", "column", "column_letter", "value", "rule", "severity",
+                          "why", "action")) + "</tr>" for p in data["problems"])
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Validation {esc(str(report.year or ''))}</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #999;padding:.25em .5em;text-align:left;vertical-align:top}}</style>
+</head><body>
+<h1>Extract validation{esc(f' for reporting year {report.year}' if report.year else '')}</h1>
+<p>{esc(_summary_line(report))}</p>
+<p>Missing extracts: {esc(', '.join(report.missing) or 'none')}.
+Values are shown as &lt;redacted&gt;: run <code>psw validate</code> where the data is to see them.</p>
+<h2>Rules broken</h2>
+<table><thead><tr><th>file</th><th>rule</th><th>severity</th><th>rows</th><th>listed</th>
+</tr></thead><tbody>{rule_rows}</tbody></table>
+<h2>Problems</h2>
+<table><thead><tr><th>file</th><th>row</th><th>column</th><th>letter</th><th>value</th>
+<th>rule</th><th>severity</th><th>why</th><th>what to do</th></tr></thead>
+<tbody>{problem_rows}</tbody></table>
+</body></html>
+"""
+    index = directory / "index.html"
+    _replace_atomically(index, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    _replace_atomically(directory / "validation.json",
+                        lambda tmp: tmp.write_text(format_json(report), encoding="utf-8"))
+    return index

@@ -1,0 +1,93 @@
+"""Publish one year: disclosure-controlled tables, provenance and data quality into
+published.*, then the files in build/<Y>/ (DESIGN §5). Every file is written atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from assets.published.provenance import build_provenance, write_json_atomic
+from psw_core.config import AuthorityConfig
+
+
+def data_quality(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    """Validation results that reached the warehouse (warnings; errors block), counted by rule.
+
+    Aggregated: no row values, so it is safe to publish (DESIGN §2)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema='raw' "
+        "AND table_name='validation_problems'"
+    ).fetchall()[0][0]
+    if not exists:
+        text = pd.Series(dtype="string")
+        return pd.DataFrame({"reporting_year": pd.Series(dtype="int64"), "file": text,
+                             "rule": text, "severity": text, "why": text,
+                             "rows_affected": pd.Series(dtype="int64")})
+    return con.execute(
+        "SELECT reporting_year, file, rule, severity, why, count(*) AS rows_affected "
+        "FROM raw.validation_problems WHERE reporting_year = ? "
+        "GROUP BY ALL ORDER BY severity, file, rule", [year],
+    ).df()
+
+
+def provenance_tables(provenance: dict, year: int) -> dict[str, pd.DataFrame]:
+    inputs = pd.DataFrame(provenance["inputs"], columns=["file", "extract", "sha256", "rows"])
+    inputs.insert(0, "reporting_year", year)
+    build = pd.DataFrame(
+        [("package_version", provenance["package_version"]),
+         ("git_commit", provenance["git_commit"]),
+         ("benchmark_release", provenance["benchmark_release"]),
+         ("authority", provenance["authority"]["name"]),
+         ("period_basis", provenance["authority"]["period"])],
+        columns=["item", "value"],
+    )
+    build.insert(0, "reporting_year", year)
+    return {"provenance_inputs": inputs, "provenance_build": build}
+
+
+def report_settings(config: AuthorityConfig, year: int) -> pd.DataFrame:
+    """The authority's targets the report draws against (e.g. the supervision target line)."""
+    items = [
+        ("supervision_compliance_target", config.targets["supervision_compliance"]),
+        ("asye_caseload_cap", config.targets["asye_caseload_cap"]),
+        ("suppression_threshold", config.suppression_threshold),
+    ]
+    return pd.DataFrame({"reporting_year": year, "item": [i for i, _ in items],
+                         "value": [str(v) for _, v in items]})
+
+
+def _store(con: duckdb.DuckDBPyConnection, year: int, tables: dict[str, pd.DataFrame]) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS published")
+    for name, frame in tables.items():
+        con.register("_frame", frame)
+        con.execute(f"CREATE TABLE IF NOT EXISTS published.{name} AS SELECT * FROM _frame WHERE false")
+        con.execute(f"DELETE FROM published.{name} WHERE reporting_year = ?", [year])
+        con.execute(f"INSERT INTO published.{name} BY NAME SELECT * FROM _frame")
+        con.unregister("_frame")
+
+
+def publish_year(con: duckdb.DuckDBPyConnection, year: int, config: AuthorityConfig, out: Path,
+                 raw_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    from assets.published.tables import build_published
+    from assets.published.writers import (
+        write_csvs,
+        write_headline_measures,
+        write_ods,
+        write_snapshot,
+    )
+
+    tables = build_published(con, year, config)
+    provenance = build_provenance(con, year, config, raw_dir)
+    extra = {**provenance_tables(provenance, year), "data_quality": data_quality(con, year),
+             "report_settings": report_settings(config, year)}
+    _store(con, year, extra)
+    out.mkdir(parents=True, exist_ok=True)
+    write_csvs(tables, out / "tables")
+    write_ods(tables, out / "tables" / f"psw-tables-{year}.ods", config,
+              notes={"Benchmarks": f"National figures: {config.benchmark_vintage}."}, reporting_year=year)
+    write_headline_measures(con, year, out / "internal" / "headline_measures.csv")
+    write_snapshot(con, year, out / "published.duckdb")
+    write_json_atomic(provenance, out / "provenance.json")
+    return tables

@@ -1,0 +1,1 @@
+"""Raw stage: checked candidates promoted into raw.*."""

@@ -1,0 +1,1 @@
+"""Report stage: the annual report rendered from the published snapshot."""

@@ -1,0 +1,52 @@
+"""Render the annual report for one year from its published snapshot (DESIGN §2 Quarto)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from assets.published.provenance import write_json_atomic
+
+REPORT_STEM = "psw-annual-report"
+MAIN_QMD = "psw_annual_report.qmd"
+
+
+def build_report(year: int, settings, progress=None) -> dict:
+    from psw_core.config import load_config
+    from psw_core.instrument import pause_point
+    from quarto_lite import render_report
+
+    config = load_config(settings.config_path)
+
+    out = Path(settings.out_dir).resolve() / str(year)
+    snapshot = out / "published.duckdb"
+    if not snapshot.exists():
+        raise FileNotFoundError(f"{snapshot} is missing; build the year's tables first.")
+    params = {
+        "reporting_year": year,
+        "snapshot": str(snapshot),
+        "narrative_dir": str((Path(settings.report_dir) / "narrative" / str(year)).resolve()),
+        "authority": config.name,
+    }
+    if progress is not None:
+        progress.print(f"Rendering the {year} report ({settings.formats})…")
+    result = render_report(
+        project_dir=Path(settings.report_dir).resolve(), main_qmd=MAIN_QMD, out_dir=out,
+        output_stem=REPORT_STEM, formats=settings.format_list(), params=params,
+        metadata={"authority": config.name, "reporting-year": str(year),
+                  "subtitle": f"Reporting year 1 {config.period_start(year):%B %Y} to "
+                              f"{config.reference_date(year):%-d %B %Y}"},
+        before_publish=lambda: pause_point("render"),
+    )
+    paths = {fmt: str(p) for fmt, p in result.outputs.items()}
+    digests = {fmt: hashlib.sha256(Path(p).read_bytes()).hexdigest() for fmt, p in paths.items()}
+    _record_renderer(out / "provenance.json", result.renderer, digests)
+    return {"renderer": result.renderer, "seconds": result.seconds, "paths": paths, "sha256": digests}
+
+
+def _record_renderer(path: Path, renderer: str, digests: dict) -> None:
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data["renderer"] = renderer
+    data["report_sha256"] = digests
+    write_json_atomic(data, path)

@@ -1,0 +1,260 @@
+"""The year's authored content in report/narrative/<year>/: YAML checked against a small
+schema, and short Markdown prose files.
+
+Authors edit these files and never touch code. A mistake stops the render with a message
+naming the file and the field, e.g.
+    narrative/2025/priorities.yml, field last_year[1].status: 'done-ish' is not one of [...]
+Prose may quote a published figure as {{measure service}} (e.g. {{turnover_rate_fte children}})
+so that no number is typed by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from assets.report.support.formatting import Md
+
+_TEXT = {"type": "string", "minLength": 1}
+_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}  # YYYY-MM-DD
+SERVICE_ENUM = ["children", "adults", "both"]
+
+SCHEMAS: dict[str, dict] = {
+    "priorities.yml": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["last_year", "next_year"],
+        "properties": {
+            "last_year": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["priority", "status", "evidence"],
+                    "properties": {
+                        "priority": _TEXT,
+                        "service": {"enum": SERVICE_ENUM},
+                        "status": {"enum": ["achieved", "partly achieved", "in progress",
+                                            "not achieved", "carried forward"]},
+                        "evidence": _TEXT,
+                    },
+                },
+            },
+            "next_year": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["priority", "why", "success_measure"],
+                    "properties": {
+                        "priority": _TEXT,
+                        "service": {"enum": SERVICE_ENUM},
+                        "why": _TEXT,
+                        "success_measure": _TEXT,
+                        "lead": _TEXT,
+                    },
+                },
+            },
+            "recommendation": _TEXT,
+        },
+    },
+    "inspection.yml": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["judgements"],
+        "properties": {
+            "judgements": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["regulator", "service", "inspection", "judgement", "date"],
+                    "properties": {
+                        "regulator": {"enum": ["Ofsted", "CQC", "CIW"]},
+                        "service": {"enum": SERVICE_ENUM},
+                        "inspection": _TEXT,
+                        "judgement": {"enum": ["Outstanding", "Good", "Requires improvement",
+                                               "Requires improvement to be good", "Inadequate",
+                                               "Not yet rated", "No judgement (focused visit)"]},
+                        "date": _DATE,
+                        "summary": _TEXT,
+                    },
+                },
+            },
+        },
+    },
+    "actions.yml": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["actions"],
+        "properties": {
+            "actions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["you_said", "we_did"],
+                    "properties": {
+                        "theme": {"enum": ["workload", "wellbeing", "stress", "supervision",
+                                           "learning", "equality", "culture",
+                                           "intention_to_stay", "practice"]},
+                        "you_said": _TEXT,
+                        "we_did": _TEXT,
+                        "status": {"enum": ["done", "in progress", "planned"]},
+                    },
+                },
+            },
+        },
+    },
+    "reviewed_comments.yml": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["comments"],
+        "properties": {
+            "comments": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["text", "service", "reviewed_by", "reviewed_on"],
+                    "properties": {
+                        "text": {"type": "string", "minLength": 1, "maxLength": 600},
+                        "service": {"enum": SERVICE_ENUM},
+                        "reviewed_by": _TEXT,
+                        "reviewed_on": _DATE,
+                    },
+                },
+            },
+        },
+    },
+}
+REQUIRED_YAML = ("priorities.yml", "inspection.yml", "actions.yml")
+PROSE_FILES = ("foreword.md", "practice_model.md", "practitioner_voice.md", "recognition.md")
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_]+)(?:\s+(children|adults|all))?\s*\}\}")
+
+
+class NarrativeError(ValueError):
+    """An authored file is missing or malformed; the message names the file and the field."""
+
+
+@dataclass
+class Narrative:
+    folder: Path
+    data: dict[str, dict] = field(default_factory=dict)
+    prose: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def priorities(self) -> dict:
+        return self.data.get("priorities.yml", {"last_year": [], "next_year": []})
+
+    @property
+    def inspection(self) -> list[dict]:
+        return self.data.get("inspection.yml", {}).get("judgements", [])
+
+    @property
+    def actions(self) -> list[dict]:
+        return self.data.get("actions.yml", {}).get("actions", [])
+
+    @property
+    def reviewed_comments(self) -> list[dict]:
+        return self.data.get("reviewed_comments.yml", {}).get("comments", [])
+
+
+def _field_path(error: jsonschema.ValidationError) -> str:
+    path = ""
+    for part in error.absolute_path:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(top level)"
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        return f"{error.message} (check the spelling of the field name)"
+    if error.validator == "pattern" and error.schema is _DATE:
+        return f"{error.instance!r} is not a date written YYYY-MM-DD"
+    if error.validator == "enum":
+        allowed = ", ".join(repr(v) for v in error.validator_value)
+        return f"{error.instance!r} is not allowed; use one of {allowed}"
+    return error.message
+
+
+def _jsonable(value):
+    """YAML dates become ISO strings so the schema (and the report) see one type."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def load_yaml(path: Path, schema: dict, shown: str | None = None) -> dict:
+    """Read one narrative YAML file and check it; raise NarrativeError naming file and field."""
+    shown = shown or str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NarrativeError(f"{shown}: the file is missing.") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise NarrativeError(f"{shown}: this is not valid YAML{where}.") from None
+    data = _jsonable(data if data is not None else {})
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        first = errors[0]
+        more = f" ({len(errors) - 1} more problem(s) in this file)" if len(errors) > 1 else ""
+        raise NarrativeError(f"{shown}, field {_field_path(first)}: {_message(first)}{more}")
+    return data
+
+
+def load_narrative(folder: str | Path) -> Narrative:
+    """Every authored file of one year. The YAML files and prose files are required except
+    reviewed_comments.yml (no comments are shown without it)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise NarrativeError(
+            f"{folder}: the narrative folder for this year is missing. Copy last year's folder "
+            "and edit it."
+        )
+    shown = f"{folder.parent.name}/{folder.name}" if folder.parent.name else folder.name
+    narrative = Narrative(folder=folder)
+    for name, schema in SCHEMAS.items():
+        path = folder / name
+        if name not in REQUIRED_YAML and not path.exists():
+            continue
+        narrative.data[name] = load_yaml(path, schema, f"narrative/{shown}/{name}")
+    for name in PROSE_FILES:
+        path = folder / name
+        if not path.is_file():
+            raise NarrativeError(f"narrative/{shown}/{name}: the file is missing.")
+        narrative.prose[name] = path.read_text(encoding="utf-8").strip()
+    return narrative
+
+
+def render_prose(text: str, name: str, figure) -> Md:
+    """Replace each {{measure service}} with `figure(measure, service)`; an unknown measure
+    raises NarrativeError naming the file."""
+
+    def swap(match: re.Match) -> str:
+        measure, service = match.group(1), match.group(2) or "all"
+        try:
+            return str(figure(measure, service))
+        except KeyError:
+            raise NarrativeError(
+                f"{name}: {{{{{measure} {service}}}}} names no published figure."
+            ) from None
+
+    return Md(PLACEHOLDER.sub(swap, text))
+
+
+def placeholders(text: str) -> list[tuple[str, str]]:
+    return [(m.group(1), m.group(2) or "all") for m in PLACEHOLDER.finditer(text)]

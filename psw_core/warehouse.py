@@ -1,0 +1,37 @@
+"""Small DuckDB helpers every stage shares: schemas, existence, row counts."""
+
+from __future__ import annotations
+
+import duckdb
+
+# The warehouse schemas, in flow order (docs/architecture.md).
+SCHEMAS = ("candidate", "raw", "staging", "metrics", "published")
+
+
+def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
+    for schema in SCHEMAS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [schema, name],
+    ).fetchall()[0][0])
+
+
+def table_counts(con: duckdb.DuckDBPyConnection, schema: str, year: int | None = None) -> dict[str, int]:
+    names = [
+        r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1", [schema]
+        ).fetchall()
+    ]
+    out = {}
+    for name in names:
+        if year is None:
+            out[name] = con.execute(f"SELECT count(*) FROM {schema}.{name}").fetchall()[0][0]
+        else:
+            cols = {c[0] for c in con.execute(f"DESCRIBE {schema}.{name}").fetchall()}
+            where = " WHERE reporting_year = ?" if "reporting_year" in cols else ""
+            out[name] = con.execute(f"SELECT count(*) FROM {schema}.{name}{where}", [year] if where else []).fetchall()[0][0]
+    return out

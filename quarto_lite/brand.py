@@ -1,0 +1,167 @@
+"""Branding from one file, `report/_brand.yml`, for every output format.
+
+- HTML: `report/brand/psw.css` is generated from `_brand.yml` (both renderers use it).
+- DOCX: `report/brand/reference.docx` is pandoc's default reference document with the brand's
+  fonts, heading colour and UK English, zipped deterministically.
+- PDF: the Typst template reads `_brand.yml` itself with Typst's `yaml()`.
+
+Run `python -m quarto_lite.brand [report_dir]` after editing `_brand.yml`; a test fails when
+the generated files are out of date.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypandoc
+import yaml
+
+from quarto_lite.errors import RenderError
+
+BRAND_FILE = "_brand.yml"
+CSS_FILE = "brand/psw.css"
+REFERENCE_DOCX = "brand/reference.docx"
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest zip date: same bytes on every run
+
+
+@dataclass(frozen=True)
+class Brand:
+    authority: str
+    colours: dict[str, str]  # role or palette name -> "#rrggbb"
+    base_font: str
+    heading_font: str
+    mono_font: str
+
+    @property
+    def chart_colours(self) -> list[str]:
+        return [hex_ for name, hex_ in self.colours.items() if name.startswith("chart-")]
+
+
+def _resolve(value: str, palette: dict[str, str]) -> str:
+    return palette.get(value, value)
+
+
+def load_brand(project_dir: Path) -> Brand:
+    path = project_dir / BRAND_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise RenderError(f"Brand file not found: {path}") from None
+    colour = data.get("color", {})
+    palette = {name: str(value) for name, value in colour.get("palette", {}).items()}
+    colours = dict(palette)
+    for role in ("foreground", "background", "primary", "secondary", "light"):
+        if role in colour:
+            colours[role] = _resolve(str(colour[role]), palette)
+    typography = data.get("typography", {})
+    name = data.get("meta", {}).get("name", {})
+    return Brand(
+        authority=name.get("full", "") if isinstance(name, dict) else str(name),
+        colours=colours,
+        base_font=typography.get("base", {}).get("family", "Arial"),
+        heading_font=typography.get("headings", {}).get("family", "Arial"),
+        mono_font=typography.get("monospace", {}).get("family", "DejaVu Sans Mono"),
+    )
+
+
+def css_text(brand: Brand) -> str:
+    c = brand.colours
+    variables = "\n".join(f"  --psw-{name}: {value};" for name, value in c.items())
+    return f"""/* Generated from _brand.yml by `python -m quarto_lite.brand`. Do not edit by hand. */
+/* Chart colours are Okabe-Ito, distinguishable with common colour-vision deficiencies. */
+:root {{
+{variables}
+}}
+body {{
+  font-family: "{brand.base_font}", Helvetica, sans-serif;
+  color: var(--psw-foreground);
+  background: var(--psw-background);
+  max-width: 46em;
+  margin: 0 auto;
+  padding: 1em 1.5em 3em;
+  line-height: 1.5;
+  font-size: 1.05rem;
+}}
+h1, h2, h3, h4 {{
+  font-family: "{brand.heading_font}", Helvetica, sans-serif;
+  color: var(--psw-primary);
+  line-height: 1.25;
+}}
+header#title-block-header {{
+  border-bottom: 6px solid var(--psw-primary);
+  margin-bottom: 1.5em;
+}}
+p.subtitle {{ font-size: 1.3em; color: var(--psw-secondary); }}
+a {{ color: var(--psw-primary); text-decoration: underline; }}
+a:focus {{ outline: 3px solid var(--psw-chart-yellow); background: var(--psw-chart-yellow); }}
+figure {{ margin: 1.5em 0; }}
+figure img {{ max-width: 100%; height: auto; }}
+figcaption, caption {{ font-weight: bold; text-align: left; padding: 0.4em 0; }}
+table {{ border-collapse: collapse; margin: 1em 0; }}
+th, td {{ border-bottom: 1px solid var(--psw-secondary); padding: 0.3em 0.8em; }}
+th {{ background: var(--psw-light); text-align: left; }}
+code, pre {{ font-family: "{brand.mono_font}", monospace; }}
+nav#TOC {{ background: var(--psw-light); padding: 0.5em 1.5em; margin-bottom: 2em; }}
+@media print {{ body {{ max-width: none; }} }}
+"""
+
+
+def _docx_colour(hex_: str) -> str:
+    return hex_.lstrip("#").upper()
+
+
+def reference_docx_bytes(brand: Brand) -> bytes:
+    """pandoc's default reference.docx restyled with the brand, as deterministic zip bytes."""
+    default = subprocess.run(
+        [pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    primary = _docx_colour(brand.colours.get("primary", "#1d4f76"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(default)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in sorted(source.namelist()):
+            data = source.read(name)
+            if name == "word/styles.xml":
+                text = data.decode("utf-8")
+                text = re.sub(r'(<w:color w:val=")[0-9A-Fa-f]{6}(")', rf"\g<1>{primary}\2", text)
+                text = text.replace('w:val="en-US"', 'w:val="en-GB"')
+                data = text.encode("utf-8")
+            elif name == "word/theme/theme1.xml":
+                text = data.decode("utf-8")
+                text = re.sub(
+                    r'<a:latin typeface="[^"]*"', f'<a:latin typeface="{brand.base_font}"', text
+                )
+                text = re.sub(
+                    r"(<a:accent1>\s*<a:srgbClr val=\")[0-9A-Fa-f]{6}",
+                    rf"\g<1>{primary}",
+                    text,
+                )
+                data = text.encode("utf-8")
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def write_brand_files(project_dir: Path) -> list[Path]:
+    """Regenerate the CSS and reference.docx from `_brand.yml`; return the files written."""
+    brand = load_brand(project_dir)
+    css = project_dir / CSS_FILE
+    docx = project_dir / REFERENCE_DOCX
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text(css_text(brand), encoding="utf-8")
+    docx.write_bytes(reference_docx_bytes(brand))
+    return [css, docx]
+
+
+if __name__ == "__main__":
+    report_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("report")
+    for written in write_brand_files(report_dir):
+        print(f"wrote {written}")

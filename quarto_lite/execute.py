@@ -1,0 +1,309 @@
+"""Run a document's chunks and inline expressions in one Jupyter kernel; return pandoc markdown.
+
+Everything runs in document order in a single kernel (as Quarto's Jupyter engine does), so a
+variable set in one chunk is visible to later chunks and to inline expressions after it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+
+from quarto_lite.errors import RenderError
+from quarto_lite.qmd import INLINE_EXPR_RE, PLAIN_FENCE_RE, Chunk, Document, Markdown
+
+KERNEL_NAME = "psw-python"
+CELL_TIMEOUT_SECONDS = 600
+ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+CELL_LINE_RE = re.compile(r"Cell In\[\d+\], line (\d+)")
+PLACEHOLDER = "\x00PSW-INLINE-{}\x00"
+
+# Defined in the kernel before any report code. Inline values become markdown text:
+# str(value) for plain values, _repr_markdown_ for Markdown objects (as Quarto does).
+SETUP_CODE = """
+def __psw_inline__(value):
+    from IPython.display import display
+    text = value._repr_markdown_() if hasattr(value, "_repr_markdown_") else str(value)
+    display({"text/markdown": text}, raw=True)
+"""
+
+
+@dataclass
+class Executed:
+    markdown: str
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Cell:
+    """A notebook cell and what it stands for in the document."""
+
+    source: str
+    chunk: Chunk | None = None
+    inline_where: str | None = None  # "file, line n" for an inline expression
+    inline_expr: str | None = None
+
+
+def _kernel_manager(spec_dir: Path) -> KernelManager:
+    """A kernel started from this very interpreter, so no global kernel spec is needed."""
+    kernel_dir = spec_dir / KERNEL_NAME
+    kernel_dir.mkdir(parents=True)
+    spec = {
+        "argv": [
+            sys.executable,
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            "{connection_file}",
+            # Keep the kernel's start-up notices out of the author's console.
+            "--IPKernelApp.log_level=ERROR",
+        ],
+        "display_name": "psw-report",
+        "language": "python",
+    }
+    (kernel_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    specs = KernelSpecManager(kernel_dirs=[str(spec_dir)], ensure_native_kernel=False)
+    return KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs)
+
+
+def _param_code(params: dict) -> str:
+    lines = ["# Injected parameters"]
+    for key, value in params.items():
+        if not key.isidentifier():
+            raise RenderError(f"Parameter name {key!r} is not a valid Python name.")
+        if not isinstance(value, str | int | float | bool) and value is not None:
+            raise RenderError(
+                f"Parameter {key!r} must be a single value (text, number, true/false), "
+                f"not {type(value).__name__}."
+            )
+        lines.append(f"{key} = {value!r}")
+    return "\n".join(lines)
+
+
+def _is_parameters_chunk(chunk: Chunk) -> bool:
+    tags = chunk.options.get("tags") or []
+    return "parameters" in (tags if isinstance(tags, list) else [tags])
+
+
+def _markdown_with_placeholders(segment: Markdown, cells: list[_Cell]) -> str:
+    """Narrative text with each inline expression swapped for a placeholder and a cell."""
+    out = []
+    fence: str | None = None
+    for line in segment.lines:
+        text = line.text
+        if fence is None:
+            opened = PLAIN_FENCE_RE.match(text)
+            if opened:
+                fence = opened.group("fence")
+                out.append(text)
+                continue
+        else:
+            stripped = text.strip()
+            if stripped.startswith(fence) and stripped.strip(fence[0]) == "":
+                fence = None
+            out.append(text)
+            continue
+
+        def swap(match: re.Match, line=line) -> str:
+            if match.group("engine") != "python":
+                raise RenderError(
+                    f"Only `{{python}}` inline expressions are supported ({line.where()})."
+                )
+            expr = match.group("expr").strip()
+            cells.append(
+                _Cell(f"__psw_inline__({expr})", inline_where=line.where(), inline_expr=expr)
+            )
+            return PLACEHOLDER.format(len(cells) - 1)
+
+        out.append(INLINE_EXPR_RE.sub(swap, text))
+    return "\n".join(out)
+
+
+def _error_message(cell: _Cell, outputs: list, project_dir: Path) -> str:
+    error = next((o for o in outputs if o.get("output_type") == "error"), None)
+    ename = error.get("ename", "Error") if error else "Error"
+    evalue = error.get("evalue", "") if error else ""
+    if cell.chunk is not None:
+        where = cell.chunk.describe(project_dir)
+        traceback = ANSI_RE.sub("", "\n".join(error.get("traceback", []))) if error else ""
+        lines = CELL_LINE_RE.findall(traceback)
+        if lines:
+            # The chunk body starts on the line after its opening fence.
+            file_line = cell.chunk.start.lineno + int(lines[-1])
+            where = where.replace(f"line {cell.chunk.start.lineno})", f"line {file_line})")
+        return f"The report failed in {where}: {ename}: {evalue}"
+    return (
+        f"The report failed in inline expression `{{python}} {cell.inline_expr}` "
+        f"({cell.inline_where}): {ename}: {evalue}"
+    )
+
+
+def _run_cells(cells: list[_Cell], work_dir: Path, project_dir: Path) -> list[list]:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(SETUP_CODE)] + [
+        nbformat.v4.new_code_cell(cell.source) for cell in cells
+    ]
+    with tempfile.TemporaryDirectory(prefix="psw-kernel-") as spec_dir:
+        client = NotebookClient(
+            notebook,
+            km=_kernel_manager(Path(spec_dir)),
+            timeout=CELL_TIMEOUT_SECONDS,
+            allow_errors=False,
+            resources={"metadata": {"path": str(work_dir)}},
+        )
+        with client.setup_kernel():
+            for index, nb_cell in enumerate(notebook.cells):
+                try:
+                    client.execute_cell(nb_cell, index)
+                except Exception as exc:  # nbclient's CellExecutionError, timeouts, dead kernel
+                    if index == 0:
+                        raise RenderError(f"The Python kernel could not start: {exc}") from None
+                    message = _error_message(cells[index - 1], nb_cell.outputs, project_dir)
+                    raise RenderError(message) from None
+    return [nb_cell.outputs for nb_cell in notebook.cells[1:]]
+
+
+def _attr(value: str) -> str:
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _chunk_markdown(
+    chunk: Chunk,
+    outputs: list,
+    ordinal: int,
+    media_dir: Path,
+    warnings: list[str],
+    project_dir: Path,
+) -> str:
+    options = chunk.options
+    if options.get("include") is False:
+        return ""
+    echo = options.get("echo", False) is True
+    output = options.get("output", "default")
+    parts: list[str] = []
+    if echo:
+        parts.append(f"```python\n{chunk.source_without_options}\n```")
+    if output is False:
+        return "\n\n".join(parts)
+    asis = output == "asis"
+    show_plain = echo or output is True
+    label = chunk.label
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", label) if label else f"chunk-{ordinal}"
+    image_count = 0
+    for item in outputs:
+        kind = item.get("output_type")
+        if kind == "stream":
+            if item.get("name") == "stdout" and asis:
+                parts.append(item.get("text", ""))
+            elif item.get("name") == "stdout" and show_plain:
+                parts.append(f"```\n{item.get('text', '').rstrip()}\n```")
+            continue
+        if kind not in ("display_data", "execute_result"):
+            continue
+        data = item.get("data", {})
+        if "image/png" in data:
+            image_count += 1
+            suffix = "" if image_count == 1 else f"-{image_count}"
+            name = f"{stem}{suffix}.png"
+            (media_dir / name).write_bytes(base64.b64decode(data["image/png"]))
+            parts.append(_figure_markdown(options, f"{media_dir.name}/{name}", image_count == 1))
+        elif "text/markdown" in data:
+            parts.append(_with_table_caption(options, data["text/markdown"]))
+        elif "text/plain" in data and show_plain:
+            parts.append(f"```\n{data['text/plain']}\n```")
+        elif "text/html" in data:
+            warnings.append(
+                f"{chunk.describe(project_dir)}: an HTML-only output was left out; show tables with "
+                "Markdown(df.to_markdown(index=False)) so every format gets them."
+            )
+    return "\n\n".join(part.strip("\n") for part in parts if part.strip())
+
+
+def _figure_markdown(options: dict, path: str, first: bool) -> str:
+    caption = str(options.get("fig-cap", "")) if first else ""
+    attrs = []
+    label = options.get("label")
+    if first and label and str(label).startswith("fig-") and caption:
+        attrs.append(f"#{label}")
+    if options.get("fig-alt"):
+        attrs.append(f"fig-alt={_attr(options['fig-alt'])}")
+    attr_text = "{" + " ".join(attrs) + "}" if attrs else ""
+    # A figure must be a paragraph of its own for pandoc to make it a <figure>.
+    return f"![{caption}]({path}){attr_text}"
+
+
+def _with_table_caption(options: dict, markdown: str) -> str:
+    caption = options.get("tbl-cap")
+    if not caption:
+        return markdown
+    label = options.get("label")
+    ident = f" {{#{label}}}" if label and str(label).startswith("tbl-") else ""
+    return f"{markdown.rstrip()}\n\n: {caption}{ident}"
+
+
+def execute_document(
+    document: Document, params: dict, work_dir: Path, media_dir: Path, project_dir: Path
+) -> Executed:
+    """Execute every chunk and inline expression; return the document as pandoc markdown."""
+    cells: list[_Cell] = []
+    pieces: list[tuple[str, object]] = []  # ("md", text with placeholders) | ("chunk", index)
+    has_parameters_cell = any(
+        isinstance(s, Chunk) and _is_parameters_chunk(s) for s in document.segments
+    )
+    if params and not has_parameters_cell:
+        # No parameters cell: papermill injects at the top; do the same.
+        cells.append(_Cell(_param_code(params)))
+    injected = False
+    for segment in document.segments:
+        if isinstance(segment, Markdown):
+            pieces.append(("md", _markdown_with_placeholders(segment, cells)))
+            continue
+        if segment.engine != "python":
+            raise RenderError(
+                f"Only ```{{python}} chunks are supported; found {{{segment.engine}}} "
+                f"at {segment.start.where(project_dir)}."
+            )
+        cells.append(_Cell(segment.code, chunk=segment))
+        pieces.append(("chunk", len(cells) - 1))
+        if _is_parameters_chunk(segment) and not injected and params:
+            cells.append(_Cell(_param_code(params)))
+            injected = True
+
+    outputs = _run_cells(cells, work_dir, project_dir)
+    warnings: list[str] = []
+    text_parts: list[str] = []
+    ordinal = 0
+    for kind, value in pieces:
+        if kind == "chunk":
+            ordinal += 1
+            cell = cells[value]
+            text_parts.append(
+                _chunk_markdown(
+                    cell.chunk, outputs[value], ordinal, media_dir, warnings, project_dir
+                )
+            )
+        else:
+            text_parts.append(value)
+    markdown = "\n\n".join(text_parts)
+
+    def inline_value(match: re.Match) -> str:
+        index = int(match.group(1))
+        texts = [
+            o["data"]["text/markdown"]
+            for o in outputs[index]
+            if o.get("output_type") == "display_data" and "text/markdown" in o.get("data", {})
+        ]
+        return "".join(texts)
+
+    markdown = re.sub("\x00PSW-INLINE-(\\d+)\x00", inline_value, markdown)
+    return Executed(markdown=markdown, warnings=warnings)

@@ -1,0 +1,66 @@
+"""Pseudonyms: stable, kind-separated, keyed; and where the key comes from."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import pandas as pd
+import pytest
+
+from assets.candidate.pseudonymise import (
+    DEVELOPMENT_KEY,
+    pseudonym,
+    pseudonymise_column,
+    resolve_key,
+)
+from psw_core.problems import UnusableInput
+
+KEY = b"0123456789abcdef-test"
+
+
+def test_pseudonym_is_hmac_sha256_of_kind_and_id():
+    expected = hmac.new(KEY, b"worker:W001", hashlib.sha256).hexdigest()
+    assert pseudonym(KEY, "worker", "W001") == expected
+    assert len(expected) == 64
+    assert pseudonym(KEY, "case", "W001") != expected  # kinds never collide
+    assert pseudonym(b"another-key-0123456", "worker", "W001") != expected
+
+
+def test_column_is_stable_across_extracts_and_keeps_blanks():
+    hr = pd.Series(["W1", "W2", None], dtype="string")
+    caseload = pd.Series(["W2", "W2", "W1"], dtype="string")
+    a, b = pseudonymise_column(hr, KEY, "worker"), pseudonymise_column(caseload, KEY, "worker")
+    assert a.iloc[0] == b.iloc[2] == pseudonym(KEY, "worker", "W1")
+    assert a.iloc[1] == b.iloc[0] == b.iloc[1]
+    assert pd.isna(a.iloc[2])
+    with pytest.raises(ValueError):
+        pseudonymise_column(hr, KEY, "person")
+
+
+def _manifest(tmp_path, hashes):
+    path = tmp_path / "sample_manifest.json"
+    path.write_text(json.dumps({"files": {f"f{i}.csv": h for i, h in enumerate(hashes)}}))
+    return path
+
+
+def test_environment_key_wins_and_must_be_long_enough(tmp_path):
+    manifest = _manifest(tmp_path, ["a" * 64])
+    assert resolve_key("a-long-enough-secret", ["b" * 64], manifest) == b"a-long-enough-secret"
+    with pytest.raises(UnusableInput) as err:
+        resolve_key("tiny-k3y", ["a" * 64], manifest)
+    assert "tiny-k3y" not in str(err.value)  # the key never appears in a message
+
+
+def test_development_key_only_for_the_committed_sample(tmp_path):
+    manifest = _manifest(tmp_path, ["a" * 64, "b" * 64])
+    assert resolve_key(None, ["a" * 64, "b" * 64], manifest) == DEVELOPMENT_KEY
+    assert resolve_key("", ["a" * 64], manifest) == DEVELOPMENT_KEY
+    with pytest.raises(UnusableInput) as err:
+        resolve_key(None, ["a" * 64, "c" * 64], manifest)  # one file is not the sample
+    assert "PSW_PSEUDONYMISATION_KEY" in str(err.value)
+    with pytest.raises(UnusableInput):
+        resolve_key(None, [], manifest)
+    with pytest.raises(UnusableInput):
+        resolve_key(None, ["a" * 64], tmp_path / "missing.json")

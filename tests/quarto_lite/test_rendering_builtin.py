@@ -1,0 +1,186 @@
+"""Real renders of a small fixture project with the built-in renderer (kernel, pandoc, typst)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from quarto_lite import RenderError, render_report
+from quarto_lite.brand import css_text, load_brand, reference_docx_bytes
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE = Path(__file__).with_name("fixtures") / "project"
+PARAMS = {"reporting_year": 2025, "authority_name": "Sample Borough"}
+METADATA = {
+    "authority": "Sample Borough Council",
+    "reporting-year": 2025,
+    "date": "1 December 2025",
+}
+ALT = "Bar chart: children's turnover 14.2%, adults' 9.8%."
+
+
+def make_project(root: Path) -> Path:
+    """The fixture's .qmd files plus the real report's config and brand files."""
+    shutil.copytree(FIXTURE, root)
+    for name in ("_quarto.yml", "_brand.yml"):
+        shutil.copy(REPO / "report" / name, root / name)
+    shutil.copytree(REPO / "report" / "brand", root / "brand")
+    return root
+
+
+def render(project: Path, out: Path, formats=("html", "docx", "pdf"), **kwargs):
+    return render_report(
+        project, "report.qmd", out, "psw", list(formats), PARAMS,
+        renderer="builtin", metadata=METADATA, **kwargs,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    root = tmp_path_factory.mktemp("render")
+    project = make_project(root / "project")
+    result = render(project, root / "out")
+    return result
+
+
+def test_every_format_is_written_with_the_builtin_renderer(rendered):
+    assert rendered.renderer == "builtin"
+    assert sorted(p.name for p in rendered.outputs.values()) == ["psw.docx", "psw.html", "psw.pdf"]
+    assert all(p.stat().st_size > 1000 for p in rendered.outputs.values())
+    leftovers = [p.name for p in rendered.outputs["html"].parent.iterdir()]
+    assert sorted(leftovers) == ["psw.docx", "psw.html", "psw.pdf"]
+
+
+def test_html_has_values_table_figure_and_no_external_resources(rendered):
+    html = rendered.outputs["html"].read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", html)
+    # Parameters override the defaults in the parameters cell.
+    assert "This is the report for 2025 at Sample Borough." in text
+    assert "report for 2000" not in text
+    assert "Children’s turnover was 14.2%" in text
+    assert "<caption>Table 1: Turnover by service</caption>" in text
+    assert '<td style="text-align: left;">Adults</td>' in text
+    img = re.search(r"<img [^>]*>", html).group(0)
+    assert 'alt="Bar chart: children&#39;s turnover 14.2%, adults&#39; 9.8%."' in img
+    assert 'src="data:image/png;base64,' in img
+    assert "<figcaption>Figure 1: Turnover rate by service</figcaption>" in html
+    assert '<a href="#fig-turnover">Figure 1</a>' in html  # cross-reference
+    assert "<strong>Asis marker:</strong>" in html  # output: asis
+    assert "Closing paragraph with value 24.0." in html  # include of an include
+    assert "import matplotlib" not in html  # echo: false by default
+    assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", html)
+    assert "Sample Borough Council" in html  # authority as author
+
+
+def test_docx_has_text_and_image_description(rendered):
+    with zipfile.ZipFile(rendered.outputs["docx"]) as docx:
+        xml = docx.read("word/document.xml").decode("utf-8")
+    text = re.sub(r"<[^>]+>", "", xml)
+    assert "This is the report for 2025 at Sample Borough." in text
+    assert "Table 1: Turnover by service" in text
+    assert "Figure 1: Turnover rate by service" in text
+    assert 'descr="Bar chart: children&#39;s turnover 14.2%, adults&#39; 9.8%."' in xml
+
+
+def test_pdf_has_title_page_headings_values_and_tags(rendered):
+    reader = pypdf.PdfReader(rendered.outputs["pdf"])
+    pages = [page.extract_text() for page in reader.pages]
+    assert "Sample Borough Council" in pages[0] and "Reporting year 2025" in pages[0]
+    body = "\n".join(pages).replace("\xa0", " ")  # Typst joins "Table 1" with a no-break space
+    for expected in ("Introduction", "Workforce", "Turnover chart", "14.2%", "Table 1: Turnover"):
+        assert expected in body
+    assert "Page 1 of" in body
+    assert reader.trailer["/Root"].get("/StructTreeRoot") is not None  # tagged PDF
+
+
+def test_same_inputs_give_the_same_bytes(rendered, tmp_path):
+    again = render(make_project(tmp_path / "project"), tmp_path / "out")
+    for fmt, path in rendered.outputs.items():
+        assert again.outputs[fmt].read_bytes() == path.read_bytes(), fmt
+
+
+def make_small_project(root: Path, part: str) -> Path:
+    """A quick project (no pandas/matplotlib) whose main file includes sections/part.qmd."""
+    make_project(root)
+    (root / "report.qmd").write_text(
+        "---\ntitle: Small\n---\n\n# Small\n\n{{< include sections/part.qmd >}}\n"
+    )
+    (root / "sections" / "part.qmd").write_text(part)
+    return root
+
+
+def test_failing_chunk_names_the_chunk_and_line(tmp_path):
+    part = "Text.\n\n```{python}\n#| label: broken-sum\nx = 1\ny = x / 0\n```\n"
+    project = make_small_project(tmp_path / "project", part)
+    out = tmp_path / "out"
+    with pytest.raises(RenderError) as caught:
+        render(project, out, formats=["html"])
+    message = str(caught.value)
+    assert "broken-sum" in message and "ZeroDivisionError" in message
+    assert "sections/part.qmd, line 6)" in message  # the line of `y = x / 0`
+    assert "Traceback" not in message
+    assert list(out.iterdir()) == []
+
+
+def test_failing_inline_expression_is_named(tmp_path):
+    project = make_small_project(tmp_path / "project", "Value `{python} no_such_name`.\n")
+    with pytest.raises(RenderError, match=r"no_such_name.*part\.qmd, line 1.*NameError"):
+        render(project, tmp_path / "out", formats=["html"])
+
+
+def test_missing_include_names_the_file(tmp_path):
+    project = make_project(tmp_path / "project")
+    workforce = project / "sections" / "workforce.qmd"
+    workforce.write_text(workforce.read_text() + "\n{{< include parts/absent.qmd >}}\n")
+    with pytest.raises(RenderError, match=r"sections/parts/absent\.qmd"):
+        render(project, tmp_path / "out", formats=["html"])
+
+
+def test_include_cycle_is_an_error(tmp_path):
+    project = make_project(tmp_path / "project")
+    chart = project / "sections" / "parts" / "chart.qmd"
+    chart.write_text(chart.read_text() + "\n{{< include ../workforce.qmd >}}\n")
+    with pytest.raises(RenderError, match=r"Include cycle.*workforce\.qmd"):
+        render(project, tmp_path / "out", formats=["html"])
+
+
+def test_late_failure_leaves_no_partial_outputs(tmp_path):
+    project = make_small_project(tmp_path / "project", "```{python}\nx = 1\n```\n\nText.\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "psw.html").write_text("previous report")
+    # HTML and DOCX succeed, then the PDF step fails on a broken template.
+    (project / "brand" / "typst-template.typ").write_text("#let psw-report(")
+    with pytest.raises(RenderError, match="Typst"):
+        render(project, out)
+    assert sorted(p.name for p in out.iterdir()) == ["psw.html"]
+    assert (out / "psw.html").read_text() == "previous report"
+
+
+def test_list_parameters_are_refused(tmp_path):
+    project = make_project(tmp_path / "project")
+    with pytest.raises(RenderError, match="single value"):
+        render_report(
+            project, "report.qmd", tmp_path / "out", "psw", ["html"], {"years": [2024, 2025]},
+            renderer="builtin",
+        )  # fmt: skip
+
+
+def test_brand_files_are_generated_from_brand_yml():
+    report = REPO / "report"
+    brand = load_brand(report)
+    assert (report / "brand" / "psw.css").read_text(encoding="utf-8") == css_text(brand)
+    assert (report / "brand" / "reference.docx").read_bytes() == reference_docx_bytes(brand)
+    assert brand.colours["primary"] == "#1d4f76"
+    assert len(brand.chart_colours) == 7
+
+
+def test_params_are_injected_at_the_top_without_a_parameters_cell(tmp_path):
+    project = make_small_project(tmp_path / "project", "Year `{python} reporting_year`.\n")
+    result = render(project, tmp_path / "out", formats=["html"])
+    assert "<p>Year 2025.</p>" in result.outputs["html"].read_text(encoding="utf-8")
