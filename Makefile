@@ -10,7 +10,7 @@ export GX_ANALYTICS_ENABLED := false
 export DAGSTER_DISABLE_TELEMETRY := 1
 SAMPLE_LATEST := $(shell ls -d data/raw/[0-9][0-9][0-9][0-9] 2>/dev/null | sort | tail -n 1)
 
-.PHONY: help setup report test ui validate lint bench clean
+.PHONY: help setup report check test ui validate lint bench clean
 
 help: ## list the make targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,9 +28,15 @@ $(STAMP): requirements.lock pyproject.toml
 report: setup ## build every sample year's tables and the latest year's report into build/
 	$(BIN)/psw build
 
-test: setup ## run ruff and the whole test suite (installs Debian chromium for the UI test if it can)
+check: setup ## fast feedback (under 2 minutes): ruff, the import contracts and the tests not marked slow or browser
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m pytest -q -m "not slow and not browser" -p no:cacheprovider
+
+test: setup ## ruff, the import contracts and the whole test suite (installs Debian chromium for the browser tests if it can)
 	@bash scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 validate: setup ## validate the sample's latest year with psw validate
@@ -42,8 +48,9 @@ ui: setup ## start the Dagster UI on 127.0.0.1:3000
 bench: setup ## run the benchmarks (not part of make test)
 	$(BIN)/python benchmarks/run.py
 
-lint: setup ## ruff only
+lint: setup ## ruff and the import contracts
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 clean: ## remove build outputs (not the venv)
 	rm -rf build .dagster/storage .dagster/history .dagster/logs
