@@ -173,6 +173,38 @@ def _run_cells(cells: list[_Cell], work_dir: Path, project_dir: Path) -> list[li
     return [nb_cell.outputs for nb_cell in notebook.cells[1:]]
 
 
+def merge_streams(outputs: list) -> list:
+    """A cell's outputs with each run of consecutive `stream` outputs merged into one output per
+    stream name (stdout first, then stderr), the pieces' text joined in the order it came.
+
+    The kernel sends what a cell prints in pieces cut wherever its flush timer fires (every
+    0.2 s, so where depends on load), and it flushes stdout and stderr separately, so how the
+    two interleave is timing too. Display data and results flush both streams before they are
+    sent, so where a run of streams stands among them is the author's order and is kept."""
+    merged: list = []
+    run: dict[str, dict] = {}
+
+    def close_run() -> None:
+        for name in sorted(run, key=lambda n: (n != "stdout", n)):
+            merged.append(run[name])
+        run.clear()
+
+    for output in outputs:
+        if output.get("output_type") != "stream":
+            close_run()
+            merged.append(output)
+            continue
+        name = output.get("name", "stdout")
+        text = output.get("text", "")
+        text = "".join(text) if isinstance(text, list) else text  # nbformat allows a list
+        if name in run:
+            run[name]["text"] += text
+        else:
+            run[name] = {**output, "text": text}
+    close_run()
+    return merged
+
+
 def _attr(value: str) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -200,7 +232,7 @@ def _chunk_markdown(
     label = chunk.label
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", label) if label else f"chunk-{ordinal}"
     image_count = 0
-    for item in outputs:
+    for item in merge_streams(outputs):
         kind = item.get("output_type")
         if kind == "stream":
             if item.get("name") == "stdout" and asis:
