@@ -24,6 +24,10 @@ from quarto_lite.qmd import INLINE_EXPR_RE, PLAIN_FENCE_RE, Chunk, Document, Mar
 
 KERNEL_NAME = "psw-python"
 CELL_TIMEOUT_SECONDS = 600
+# How long to wait, once a cell has finished, for the rest of its output. nbclient's default
+# (4 s, then a warning only) would silently drop output sent late by a busy machine, so a
+# loaded build could leave text out; wait longer, and fail rather than drop anything.
+IOPUB_TIMEOUT_SECONDS = 120
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CELL_LINE_RE = re.compile(r"Cell In\[\d+\], line (\d+)")
 PLACEHOLDER = "\x00PSW-INLINE-{}\x00"
@@ -70,6 +74,9 @@ def _kernel_manager(spec_dir: Path) -> KernelManager:
         ],
         "display_name": "psw-report",
         "language": "python",
+        # A fixed string hash, so that report code iterating over a set of text (or anything
+        # else ordered by hash) lays out the same report on every run.
+        "env": {"PYTHONHASHSEED": "0"},
     }
     (kernel_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
     specs = KernelSpecManager(kernel_dirs=[str(spec_dir)], ensure_native_kernel=False)
@@ -129,10 +136,16 @@ def _markdown_with_placeholders(segment: Markdown, cells: list[_Cell]) -> str:
     return "\n".join(out)
 
 
-def _error_message(cell: _Cell, outputs: list, project_dir: Path) -> str:
+def _error_message(
+    cell: _Cell, outputs: list, project_dir: Path, exc: Exception | None = None
+) -> str:
     error = next((o for o in outputs if o.get("output_type") == "error"), None)
-    ename = error.get("ename", "Error") if error else "Error"
-    evalue = error.get("evalue", "") if error else ""
+    # No error output (a timeout, a dead kernel): say what nbclient said, without the preview
+    # of the cell's code that its timeout message goes on with.
+    ename = error.get("ename", "Error") if error else type(exc).__name__ if exc else "Error"
+    evalue = error.get("evalue", "") if error else (
+        " ".join(str(exc).strip().splitlines()[:2]) if exc else ""
+    )
     if cell.chunk is not None:
         where = cell.chunk.describe(project_dir)
         traceback = ANSI_RE.sub("", "\n".join(error.get("traceback", []))) if error else ""
@@ -158,6 +171,8 @@ def _run_cells(cells: list[_Cell], work_dir: Path, project_dir: Path) -> list[li
             notebook,
             km=_kernel_manager(Path(spec_dir)),
             timeout=CELL_TIMEOUT_SECONDS,
+            iopub_timeout=IOPUB_TIMEOUT_SECONDS,
+            raise_on_iopub_timeout=True,
             allow_errors=False,
             resources={"metadata": {"path": str(work_dir)}},
         )
@@ -168,9 +183,41 @@ def _run_cells(cells: list[_Cell], work_dir: Path, project_dir: Path) -> list[li
                 except Exception as exc:  # nbclient's CellExecutionError, timeouts, dead kernel
                     if index == 0:
                         raise RenderError(f"The Python kernel could not start: {exc}") from None
-                    message = _error_message(cells[index - 1], nb_cell.outputs, project_dir)
+                    message = _error_message(cells[index - 1], nb_cell.outputs, project_dir, exc)
                     raise RenderError(message) from None
     return [nb_cell.outputs for nb_cell in notebook.cells[1:]]
+
+
+def merge_streams(outputs: list) -> list:
+    """A cell's outputs with each run of consecutive `stream` outputs merged into one output per
+    stream name (stdout first, then stderr), the pieces' text joined in the order it came.
+
+    The kernel sends what a cell prints in pieces cut wherever its flush timer fires (every
+    0.2 s, so where depends on load), and it flushes stdout and stderr separately, so how the
+    two interleave is timing too. Display data and results flush both streams before they are
+    sent, so where a run of streams stands among them is the author's order and is kept."""
+    merged: list = []
+    run: dict[str, dict] = {}
+
+    def close_run() -> None:
+        for name in sorted(run, key=lambda n: (n != "stdout", n)):
+            merged.append(run[name])
+        run.clear()
+
+    for output in outputs:
+        if output.get("output_type") != "stream":
+            close_run()
+            merged.append(output)
+            continue
+        name = output.get("name", "stdout")
+        text = output.get("text", "")
+        text = "".join(text) if isinstance(text, list) else text  # nbformat allows a list
+        if name in run:
+            run[name]["text"] += text
+        else:
+            run[name] = {**output, "text": text}
+    close_run()
+    return merged
 
 
 def _attr(value: str) -> str:
@@ -200,7 +247,7 @@ def _chunk_markdown(
     label = chunk.label
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", label) if label else f"chunk-{ordinal}"
     image_count = 0
-    for item in outputs:
+    for item in merge_streams(outputs):
         kind = item.get("output_type")
         if kind == "stream":
             if item.get("name") == "stdout" and asis:

@@ -184,3 +184,22 @@ def test_params_are_injected_at_the_top_without_a_parameters_cell(tmp_path):
     project = make_small_project(tmp_path / "project", "Year `{python} reporting_year`.\n")
     result = render(project, tmp_path / "out", formats=["html"])
     assert "<p>Year 2025.</p>" in result.outputs["html"].read_text(encoding="utf-8")
+
+
+def test_text_printed_in_pieces_is_one_paragraph(tmp_path):
+    # Each flush sends a separate stream output, as the kernel's flush timer does under load;
+    # stderr in between must not cut the paragraph either. Report code gets a fixed hash seed.
+    part = (
+        "```{python}\n#| output: asis\nimport os, sys\n"
+        "print('Printed in', end='')\nsys.stdout.flush()\n"
+        "sys.stderr.write('noise')\nsys.stderr.flush()\n"
+        "print(' pieces,')\nsys.stdout.flush()\nprint('one paragraph.')\nprint()\n"
+        "print('Hash seed', os.environ.get('PYTHONHASHSEED'))\n```\n"
+    )
+    project = make_small_project(tmp_path / "project", part)
+    html = render(project, tmp_path / "out", formats=["html"]).outputs["html"].read_text(
+        encoding="utf-8"
+    )
+    assert "<p>Printed in pieces, one paragraph.</p>" in re.sub(r"\s+", " ", html)
+    assert "<p>Hash seed 0</p>" in html
+    assert "noise" not in html

@@ -225,14 +225,15 @@ def tree_text(folder: Path) -> dict[str, str]:
 _BUILDS: dict[str, Path] = {}
 
 
-def small_build(factory, name: str = "small_a", **extra: str) -> Path:
-    """A finished `psw build` of a copy of the sample's 2025 only, HTML report, fresh warehouse:
-    tmp/{raw, build, warehouse.duckdb, dagster_home, logs}. Cached for the session by name."""
+def small_build(factory, name: str = "small_a", formats: str = "html", **extra: str) -> Path:
+    """A finished `psw build` of a copy of the sample's 2025 only, report in `formats` (HTML
+    unless told), fresh warehouse: tmp/{raw, build, warehouse.duckdb, dagster_home, logs}.
+    Cached for the session by name (give a build with other formats its own name)."""
     if name in _BUILDS:
         return _BUILDS[name]
     tmp = factory.mktemp(name)
     raw = copy_sample(tmp, (2025,))
-    done = run_psw(["build", "--raw", str(raw), "--out", str(tmp / "build"), "--formats", "html"],
+    done = run_psw(["build", "--raw", str(raw), "--out", str(tmp / "build"), "--formats", formats],
                    tmp, **extra)
     (tmp / "build.out").write_text(done.stdout + done.stderr, encoding="utf-8")
     assert done.returncode == 0, done.stdout + done.stderr
