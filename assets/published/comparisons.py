@@ -84,10 +84,12 @@ def reconciliation_table(frame: pd.DataFrame, year: int, headline: pd.DataFrame 
     for column in ("local_value", "dfe_value", "difference"):
         out[column.removesuffix("_value")] = present(frame[column], units)
     if headline is not None and not headline.empty:
+        # A local cell the headline table withholds is withheld here too, with its difference.
         shown = headline[headline["service"] == "children"].set_index("measure")["value"]
-        hidden = frame["measure"].map(shown).map(lambda c: isinstance(c, str) and c.startswith("["))
-        out.loc[hidden.fillna(False).to_numpy(), ["local", "difference"]] = \
-            frame["measure"].map(shown)[hidden.fillna(False)].to_numpy()[:, None]
+        cell = frame["measure"].map(shown)
+        hidden = cell.map(lambda c: isinstance(c, str) and c.startswith("[")).astype(bool)
+        for column in ("local", "difference"):
+            out[column] = out[column].where(~hidden.to_numpy(), cell.to_numpy())
     out["tolerance"] = frame["tolerance"].astype(float)
     out["tolerance_kind"] = frame["tolerance_kind"]
     out["flag"] = frame["flag"]
