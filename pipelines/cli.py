@@ -204,6 +204,25 @@ def ui(
     exec_dagster_dev(host, port)
 
 
+reference_app = typer.Typer(no_args_is_help=True, help="DfE's every-council reference figures.")
+app.add_typer(reference_app, name="reference")
+
+
+@reference_app.command("update")
+@guarded
+def reference_update(
+    file: Path = typer.Argument(..., help="A newer DfE csww_indicators CSV, as downloaded."),
+    reference_dir: Path = typer.Option(None, "--reference-dir", hidden=True,
+                                       help="Where the installed files are (tests)."),
+) -> None:
+    """Check a newer DfE file (columns, years, levels) and install it; a bad file changes nothing."""
+    from psw_core.dfe_reference import DFE_DIR, install_indicators
+
+    release = install_indicators(file, reference_dir or DFE_DIR)
+    out.print(f"Installed {release.label} from {file} (SHA-256 {release.sha256[:12]}…). "
+              "Rebuild to use it: psw build.")
+
+
 def main() -> None:  # pragma: no cover - console entry
     logging.getLogger("dagster").setLevel(logging.WARNING)
     app()

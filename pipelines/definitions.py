@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.candidate.defs import candidate_extracts, candidate_year
-from assets.metrics.defs import metrics_measures, metrics_trends
+from assets.metrics.defs import dfe_reference, metrics_comparisons, metrics_measures, metrics_trends
 from assets.published.defs import published_tables
 from assets.raw.defs import raw_year
 from assets.report.defs import annual_report
@@ -22,6 +22,8 @@ defs = dg.Definitions(
         staging_models,
         metrics_measures,
         metrics_trends,
+        dfe_reference,
+        metrics_comparisons,
         published_tables,
         annual_report,
     ],

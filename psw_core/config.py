@@ -32,6 +32,11 @@ class AuthorityConfig:
     suppression_threshold: int = 5
     benchmark_vintage: str = ""
     code_maps: dict = field(default_factory=dict)
+    # Where we stand among councils (DfE's old LA code; region and neighbours override it).
+    dfe_la_code: str | int | None = None
+    region: str | None = None
+    statistical_neighbours: tuple | list | None = None
+    peers_illustrative: bool = False
     source_path: str = ""
 
     def reference_date(self, year: int) -> date:
@@ -68,7 +73,66 @@ def load_config(path: str | Path) -> AuthorityConfig:
         raise UnusableInput(
             _problem(path, "CONFIG-003", f"Setting '{where}' is invalid: {err.message}.", value=str(err.instance)[:80])
         )
-    return AuthorityConfig(**data, source_path=str(path))
+    config = AuthorityConfig(**data, source_path=str(path))
+    resolve_peers(config)  # an unknown LA code, region or neighbour is an error naming it
+    return config
+
+
+@dataclass(frozen=True)
+class Peers:
+    """Who we compare with: our DfE LA code (if any), region and statistical neighbours in
+    DfE's order, and where each came from ('DfE neighbour model' or 'authority.yml')."""
+
+    la_code: str | None
+    region: str | None
+    neighbours: tuple[str, ...]
+    region_from: str
+    neighbours_from: str
+    illustrative: bool
+
+
+def resolve_peers(config: AuthorityConfig) -> Peers | None:
+    """Region and ten statistical neighbours from `dfe_la_code` (DfE's 2025 model), either
+    overridable in authority.yml; None when nothing is set. Raises UnusableInput naming the
+    setting when a code or region is not in DfE's files."""
+    from psw_core.dfe_reference import NEIGHBOURS_FILE, read_neighbour_model
+
+    if config.dfe_la_code is None and config.region is None and not config.statistical_neighbours:
+        return None
+    model = read_neighbour_model().set_index("la_code")
+    where = Path(config.source_path or "authority.yml")
+    source = f"data/reference/dfe/{NEIGHBOURS_FILE}"
+    code = None if config.dfe_la_code is None else str(config.dfe_la_code).strip()
+    if code is not None and code not in model.index:
+        raise UnusableInput(_problem(
+            where, "CONFIG-004", f"Setting 'dfe_la_code' is invalid: '{code}' is not a DfE (old) "
+            f"LA code in {source}.", value=code))
+    regions = set(model["region_name"])
+    region = config.region if config.region is not None else (
+        model.loc[code, "region_name"] if code else None)
+    if region is not None and region not in regions:
+        raise UnusableInput(_problem(
+            where, "CONFIG-005", f"Setting 'region' is invalid: '{region}' is not one of DfE's "
+            f"regions ({', '.join(sorted(regions))}).", value=str(region)))
+    given = config.statistical_neighbours
+    neighbours = tuple(str(n).strip() for n in given) if given else (
+        tuple(model.loc[code, "neighbours"]) if code else ())
+    unknown = [n for n in neighbours if n not in model.index]
+    repeated = sorted({n for n in neighbours if neighbours.count(n) > 1})
+    if unknown or repeated or (code is not None and code in neighbours) or len(neighbours) > 10:
+        why = (f"'{unknown[0]}' is not a DfE (old) LA code in {source}" if unknown else
+               f"'{repeated[0]}' is listed twice" if repeated else
+               "it lists more than ten councils" if len(neighbours) > 10 else
+               f"it lists the council's own code '{code}'")
+        raise UnusableInput(_problem(
+            where, "CONFIG-006", f"Setting 'statistical_neighbours' is invalid: {why}.",
+            value=", ".join(neighbours)[:80]))
+    return Peers(
+        la_code=code, region=region, neighbours=neighbours,
+        region_from="authority.yml" if config.region is not None else "DfE neighbour model",
+        neighbours_from="authority.yml" if given else "DfE neighbour model",
+        illustrative=bool(config.peers_illustrative),
+    )
 
 
 def _problem(path: Path, rule: str, why: str, value: str | None = None) -> Problem:

@@ -54,10 +54,13 @@ def save_figure(fig, path) -> None:
         handle.write(png_bytes(fig))
 
 
-def show_figure(fig) -> None:
-    """Display the figure as the chunk's image output and close it (no duplicate output)."""
+def show_figure(fig, alt: str | None = None) -> None:
+    """Display the figure as the chunk's image output and close it (no duplicate output).
+
+    `alt`, when given, is the figure's alt text in place of the chunk's `fig-alt` (for alt
+    text that states what the data show, written when the chunk runs)."""
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
-    display(Image(data=png_bytes(fig), format="png"))
+    display(Image(data=png_bytes(fig), format="png"), metadata={"fig-alt": alt} if alt else None)
     plt.close(fig)

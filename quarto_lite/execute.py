@@ -263,7 +263,10 @@ def _chunk_markdown(
             suffix = "" if image_count == 1 else f"-{image_count}"
             name = f"{stem}{suffix}.png"
             (media_dir / name).write_bytes(base64.b64decode(data["image/png"]))
-            parts.append(_figure_markdown(options, f"{media_dir.name}/{name}", image_count == 1))
+            # A chart may carry alt text written from its data (charts.show_figure(fig, alt=...)).
+            alt = (item.get("metadata") or {}).get("fig-alt")
+            parts.append(_figure_markdown(options, f"{media_dir.name}/{name}", image_count == 1,
+                                          alt))
         elif "text/markdown" in data:
             parts.append(_with_table_caption(options, data["text/markdown"]))
         elif "text/plain" in data and show_plain:
@@ -276,14 +279,14 @@ def _chunk_markdown(
     return "\n\n".join(part.strip("\n") for part in parts if part.strip())
 
 
-def _figure_markdown(options: dict, path: str, first: bool) -> str:
+def _figure_markdown(options: dict, path: str, first: bool, alt: str | None = None) -> str:
     caption = str(options.get("fig-cap", "")) if first else ""
     attrs = []
     label = options.get("label")
     if first and label and str(label).startswith("fig-") and caption:
         attrs.append(f"#{label}")
-    if options.get("fig-alt"):
-        attrs.append(f"fig-alt={_attr(options['fig-alt'])}")
+    if alt or options.get("fig-alt"):
+        attrs.append(f"fig-alt={_attr(alt or options['fig-alt'])}")
     attr_text = "{" + " ".join(attrs) + "}" if attrs else ""
     # A figure must be a paragraph of its own for pandoc to make it a <figure>.
     return f"![{caption}]({path}){attr_text}"

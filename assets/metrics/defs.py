@@ -1,5 +1,6 @@
 """Metrics assets: thin wrappers over the SQL in assets/metrics."""
 
+import warnings
 
 import dagster as dg
 
@@ -52,3 +53,49 @@ def metrics_trends(context: dg.AssetExecutionContext, settings: PswSettings, war
     with warehouse.connect() as con:
         counts = build_trends(con, partition_year(context), authority(settings))
     return dg.MaterializeResult(metadata={"row_counts": dg.MetadataValue.json(counts)})
+
+
+# Observable source assets are beta in Dagster 1.13; the warning says nothing we can act on.
+warnings.filterwarnings("ignore", category=dg.BetaWarning, message=".*observable_source_asset.*")
+
+
+@dg.observable_source_asset(
+    key=["reference", "dfe_csww"],
+    group_name="reference",
+    description="DfE's published children's social work workforce figures for every council, "
+    "region and England, and its statistical neighbour model (data/reference/dfe/, OGL v3). "
+    "Observing it records the release in use and its SHA-256; a new file (psw reference "
+    "update) changes the data version, so the comparisons show as stale.",
+)
+def dfe_reference():
+    from psw_core.dfe_reference import DFE_DIR, INDICATORS_FILE, reference_files, release_of
+
+    release = release_of(DFE_DIR / INDICATORS_FILE)
+    files = reference_files()
+    return dg.ObserveResult(
+        data_version=dg.DataVersion("-".join(f["sha256"][:16] for f in files)),
+        metadata={"release": dg.MetadataValue.text(release.label),
+                  "files": dg.MetadataValue.json(files)},
+    )
+
+
+@dg.asset(
+    key=["metrics", "comparisons"],
+    deps=[metrics_measures, dfe_reference],
+    partitions_def=reporting_year,
+    group_name="metrics",
+    kinds={"duckdb"},
+    owners=[OWNER],
+    code_version=CODE_VERSION,
+    description="Where we stand among all councils (children's services, DfE basis): England, "
+    "region, statistical neighbour mean, rank and quartile for turnover, vacancy, agency, "
+    "caseload and absence, 2017 to this year; every council's figure for the dot charts; and "
+    "the reconciliation of our figures with DfE's published figures for us. Reads all years.",
+)
+def metrics_comparisons(context: dg.AssetExecutionContext, settings: PswSettings, warehouse: WarehouseResource):
+    from assets.metrics.comparisons import build_comparisons, release_label
+
+    with warehouse.connect() as con:
+        counts = build_comparisons(con, partition_year(context), authority(settings))
+    return dg.MaterializeResult(metadata={"row_counts": dg.MetadataValue.json(counts),
+                                          "dfe_release": dg.MetadataValue.text(release_label())})

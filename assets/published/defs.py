@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.metrics.defs import metrics_trends
+from assets.metrics.defs import metrics_comparisons, metrics_trends
 from psw_core.asset_helpers import CODE_VERSION, OWNER, authority, partition_year, preview
 from psw_core.partitions import reporting_year
 from psw_core.resources import PswSettings, WarehouseResource
@@ -13,7 +13,7 @@ from psw_core.resources import PswSettings, WarehouseResource
 
 @dg.asset(
     key=["published", "tables"],
-    deps=[metrics_trends],
+    deps=[metrics_trends, metrics_comparisons],
     partitions_def=reporting_year,
     group_name="published",
     kinds={"duckdb", "csv"},

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from psw_core.config import AuthorityConfig
+from psw_core.dfe_reference import reference_files
 
 
 def package_version() -> str:
@@ -79,6 +80,7 @@ def build_provenance(con: duckdb.DuckDBPyConnection, year: int, config: Authorit
         "package_version": package_version(),
         "git_commit": git_commit(),
         "benchmark_release": config.benchmark_vintage,
+        "reference_files": reference_files(),
         "suites": suite_summary(),
         "validation": validation_summary(con, year),
     }

@@ -68,6 +68,28 @@ def _store(con: duckdb.DuckDBPyConnection, year: int, tables: dict[str, pd.DataF
         con.unregister("_frame")
 
 
+COMPARISON_NOTE = (
+    "Other councils', regions' and England's figures are DfE's published figures "
+    "(data/reference/dfe/, OGL v3). Neighbour mean: the mean of the statistical neighbours "
+    "with a figure (neighbours_used of neighbours_listed). Rank 1 is the highest value among "
+    "all councils with a figure; quartile 1 is the highest quarter. Rank and quartile are [z] "
+    "where our figure is not on DfE's definition and period (like_for_like = no). DfE symbols: "
+    "[u] low reliability, [low] rounds to zero, [c], [x], [z] as above."
+)
+
+
+def comparison_tables(con: duckdb.DuckDBPyConnection, year: int, config: AuthorityConfig,
+                      headline: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """Where we stand among councils (assets/published/comparisons.py), stored in published.*."""
+    from assets.published.comparisons import build_comparison_tables
+    from assets.published.tables import assert_no_identifiers, store_published
+
+    tables = build_comparison_tables(con, year, config, headline)
+    assert_no_identifiers(tables)
+    store_published(con, year, tables)
+    return tables
+
+
 def publish_year(con: duckdb.DuckDBPyConnection, year: int, config: AuthorityConfig, out: Path,
                  raw_dir: Path | None = None) -> dict[str, pd.DataFrame]:
     from assets.published.tables import build_published
@@ -79,6 +101,7 @@ def publish_year(con: duckdb.DuckDBPyConnection, year: int, config: AuthorityCon
     )
 
     tables = build_published(con, year, config)
+    tables.update(comparison_tables(con, year, config, tables.get("headline_measures")))
     provenance = build_provenance(con, year, config, raw_dir)
     extra = {**provenance_tables(provenance, year), "data_quality": data_quality(con, year),
              "report_settings": report_settings(config, year)}
@@ -86,7 +109,8 @@ def publish_year(con: duckdb.DuckDBPyConnection, year: int, config: AuthorityCon
     out.mkdir(parents=True, exist_ok=True)
     write_csvs(tables, out / "tables")
     write_ods(tables, out / "tables" / f"psw-tables-{year}.ods", config,
-              notes={"Benchmarks": f"National figures: {config.benchmark_vintage}."}, reporting_year=year)
+              notes={"Benchmarks": f"National figures: {config.benchmark_vintage}.",
+                     "Comparisons": COMPARISON_NOTE}, reporting_year=year)
     write_headline_measures(con, year, out / "internal" / "headline_measures.csv")
     write_snapshot(con, year, out / "published.duckdb")
     write_json_atomic(provenance, out / "provenance.json")

@@ -176,6 +176,13 @@ TABLE_TITLES: dict[str, str] = {
     "health_check_by_role": "Social work health check scores by role group",
     "equality_diversity": "Equality and diversity of social workers",
     "year_on_year": "Change from the previous reporting year",
+    "comparisons": "Children's services compared with England, the region and statistical "
+    "neighbours, with rank among all councils, by year (DfE figures)",
+    "comparison_councils": "Every council's published figure for the compared measures (DfE), "
+    "with ours and our statistical neighbours marked",
+    "reconciliation": "Our children's figures beside DfE's published figures for our council",
+    "comparison_group": "Who we compare with: region, statistical neighbours and where they "
+    "come from",
 }
 CROSS_YEAR_TABLES = frozenset({"turnover_trend"})
 ID_COLUMN = re.compile(r"(^|_)(id|ids|worker|case|response|assessment|audit)(_id)?$|_id$")

@@ -14,6 +14,7 @@ EXPECTED_ASSETS = {
     "candidate/health_check_invited", "candidate/caseload", "candidate/assessments",
     "candidate/audits", "candidate/year", "raw/year", "staging/models", "metrics/measures",
     "metrics/trends", "published/tables", "annual_report",
+    "reference/dfe_csww", "metrics/comparisons",
 }
 
 

@@ -142,9 +142,50 @@ def bar_chart(
     return _finish(fig, show)
 
 
-def _finish(fig, show: bool):
+def dot_chart(
+    others: Sequence[float],
+    neighbours: Sequence[float],
+    ours: tuple[str, float] | None,
+    england: float | None,
+    xlabel: str,
+    alt: str | None = None,
+    show=True,
+):
+    """Every council as a dot on one axis: others grey circles, neighbours orange squares on a
+    row of their own, ours a large black diamond (labelled), England a dashed line (labelled).
+    Dots with equal values are spread up and down deterministically, so none hides another."""
+    import numpy as np
+
+    fig, ax = _figure(7.0, 2.6)
+
+    def spread(values, row):
+        values = np.sort(np.asarray(values, dtype=float))
+        offsets = (np.arange(len(values)) % 5 - 2) * 0.07  # fixed pattern: no randomness
+        return values, row + offsets
+
+    x, y = spread(others, 0.0)
+    ax.scatter(x, y, s=18, color="#b1b4b6", marker="o", label="Other councils", zorder=2)
+    x, y = spread(neighbours, 1.0)
+    ax.scatter(x, y, s=40, color=CHART_COLOURS[1], marker="s", edgecolor="white",
+               label="Statistical neighbours", zorder=3)
+    if england is not None:
+        ax.axvline(england, color=GREY, linestyle="--", linewidth=1.5, zorder=1)
+        ax.annotate(f"England {england:.1f}", (england, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=9)
+    if ours is not None:
+        ax.scatter([ours[1]], [2.0], s=110, color="#0b0c0c", marker="D", label=ours[0], zorder=4)
+        ax.annotate(f"{ours[0]} {ours[1]:.1f}", (ours[1], 2.0), xytext=(8, 0),
+                    textcoords="offset points", va="center", fontsize=9)
+    ax.set_yticks([0, 1, 2], ["Other councils", "Neighbours", "Us"])
+    ax.set_ylim(-0.5, 2.6)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.8)
+    return _finish(fig, show, alt)
+
+
+def _finish(fig, show: bool, alt: str | None = None):
     fig.tight_layout()
     if show:
-        show_figure(fig)
+        show_figure(fig, alt)
         return None
     return fig
