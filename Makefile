@@ -28,8 +28,9 @@ $(STAMP): requirements.lock pyproject.toml
 report: setup ## build every sample year's tables and the latest year's report into build/
 	$(BIN)/psw build
 
-test: setup ## run ruff and the whole test suite (installs Debian chromium for the UI test if it can)
+test: setup ## run ruff and the whole test suite (installs Debian chromium and LibreOffice if it can)
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-libreoffice.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

@@ -9,7 +9,11 @@ from pathlib import Path
 from assets.published.provenance import write_json_atomic
 
 REPORT_STEM = "psw-annual-report"
-MAIN_QMD = "psw_annual_report.qmd"
+MAIN_QMD = "psw_annual_report.qmd"  # the Cabinet paper
+ANNEX_STEM = "psw-technical-annex"
+ANNEX_QMD = "psw_technical_annex.qmd"  # methods, definitions, data quality, provenance
+# Output key prefix for each document: the paper's files keep plain keys (html, docx, pdf).
+DOCUMENTS = ((MAIN_QMD, REPORT_STEM, ""), (ANNEX_QMD, ANNEX_STEM, "annex_"))
 
 
 def build_report(year: int, settings, progress=None) -> dict:
@@ -31,18 +35,22 @@ def build_report(year: int, settings, progress=None) -> dict:
     }
     if progress is not None:
         progress.print(f"Rendering the {year} report ({settings.formats})…")
-    result = render_report(
-        project_dir=Path(settings.report_dir).resolve(), main_qmd=MAIN_QMD, out_dir=out,
-        output_stem=REPORT_STEM, formats=settings.format_list(), params=params,
-        metadata={"authority": config.name, "reporting-year": str(year),
-                  "subtitle": f"Reporting year 1 {config.period_start(year):%B %Y} to "
-                              f"{config.reference_date(year):%-d %B %Y}"},
-        before_publish=lambda: pause_point("render"),
-    )
-    paths = {fmt: str(p) for fmt, p in result.outputs.items()}
+    paths, seconds, renderer = {}, 0.0, ""
+    for main_qmd, stem, key in DOCUMENTS:
+        result = render_report(
+            project_dir=Path(settings.report_dir).resolve(), main_qmd=main_qmd, out_dir=out,
+            output_stem=stem, formats=settings.format_list(), params=params,
+            metadata={"authority": config.name, "reporting-year": str(year),
+                      "subtitle": f"Reporting year 1 {config.period_start(year):%B %Y} to "
+                                  f"{config.reference_date(year):%-d %B %Y}"},
+            before_publish=lambda: pause_point("render"),
+        )
+        paths.update({f"{key}{fmt}": str(p) for fmt, p in result.outputs.items()})
+        seconds += result.seconds
+        renderer = result.renderer
     digests = {fmt: hashlib.sha256(Path(p).read_bytes()).hexdigest() for fmt, p in paths.items()}
-    _record_renderer(out / "provenance.json", result.renderer, digests)
-    return {"renderer": result.renderer, "seconds": result.seconds, "paths": paths, "sha256": digests}
+    _record_renderer(out / "provenance.json", renderer, digests)
+    return {"renderer": renderer, "seconds": round(seconds, 2), "paths": paths, "sha256": digests}
 
 
 def _record_renderer(path: Path, renderer: str, digests: dict) -> None:

@@ -16,10 +16,14 @@ from quarto_lite import check_features
 
 REPORT_DIR = Path(__file__).resolve().parents[2] / "report"
 SECTIONS = [
-    "Foreword", "The year at a glance", "Our context", "Turnover and retention",
+    "Report to Cabinet", "Purpose of the report", "Recommendations", "Decision sought",
+    "Executive summary", "The year at a glance", "Our context", "Turnover and retention",
     "Recruitment", "Learning and development", "Practice quality",
-    "The social work health check", "Priorities", "Appendix A: methods and definitions",
-    "Appendix B: chart data", "Appendix C: data quality", "Appendix D: provenance",
+    "The social work health check", "Priorities",
+]  # fmt: skip
+ANNEX_SECTIONS = [
+    "Appendix A: methods and definitions", "Appendix B: chart data",
+    "Appendix C: data quality", "Appendix D: provenance",
 ]  # fmt: skip
 ID_LIKE = re.compile(r"\b[0-9a-f]{64}\b|NFC-[WCR]-", re.IGNORECASE)
 
@@ -50,6 +54,11 @@ def pdf_pages(rendered) -> list[str]:
     from pypdf import PdfReader
 
     return [page.extract_text() or "" for page in PdfReader(rendered.outputs["pdf"]).pages]
+
+
+@pytest.fixture(scope="session")
+def annex_text(rendered_annex) -> str:
+    return _text(rendered_annex.outputs["html"].read_text(encoding="utf-8"))
 
 
 def test_report_renders_all_three_formats(rendered):
@@ -121,10 +130,21 @@ def test_report_pdf_has_pages_and_figures(pdf_pages):
     assert "Figure" in " ".join(pdf_pages)
 
 
-def test_report_appendices_show_provenance_and_data_quality(html_text):
-    assert "HR-014" in html_text and "hr_workforce.csv" in html_text
-    assert "abababababababab abababababababab" in html_text  # hash shown in groups
-    assert "Target 90%" not in html_text or True  # the target line is in the chart image
+def test_report_annex_has_its_sections_in_every_format(rendered_annex, annex_text, html_text):
+    from pypdf import PdfReader
+
+    with zipfile.ZipFile(rendered_annex.outputs["docx"]) as archive:
+        docx = _text(archive.read("word/document.xml").decode("utf-8")).replace("’", "'")
+    pdf = " ".join(p.extract_text() or "" for p in PdfReader(rendered_annex.outputs["pdf"]).pages)
+    pdf = re.sub(r"\s+", " ", pdf).replace("’", "'")
+    for heading in ANNEX_SECTIONS:
+        assert heading in annex_text.replace("’", "'") and heading in docx and heading in pdf
+        assert heading not in html_text, heading  # the Cabinet paper leaves them to the annex
+
+
+def test_report_appendices_show_provenance_and_data_quality(annex_text, html_text):
+    assert "HR-014" in annex_text and "hr_workforce.csv" in annex_text
+    assert "abababababababab abababababababab" in annex_text  # hash shown in groups
     assert "the council's target of 90%" in html_text.replace("’", "'")
 
 

@@ -133,6 +133,29 @@ SCHEMAS: dict[str, dict] = {
             },
         },
     },
+    "cabinet.yml": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["meeting", "meeting_date", "report_of", "author", "contact", "purpose",
+                     "recommendations", "decision_sought"],
+        "properties": {
+            "meeting": _TEXT,
+            "meeting_date": _DATE,
+            "report_of": _TEXT,
+            "author": _TEXT,
+            "contact": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "email"],
+                "properties": {"name": _TEXT, "role": _TEXT, "email": _TEXT, "phone": _TEXT},
+            },
+            "purpose": _TEXT,
+            "recommendations": {"type": "array", "minItems": 1, "items": _TEXT},
+            "decision_sought": _TEXT,
+            "wards": _TEXT,
+            "key_decision": {"type": "boolean"},
+        },
+    },
 }
 REQUIRED_YAML = ("priorities.yml", "inspection.yml", "actions.yml")
 PROSE_FILES = ("foreword.md", "practice_model.md", "practitioner_voice.md", "recognition.md")
@@ -160,6 +183,11 @@ class Narrative:
     @property
     def actions(self) -> list[dict]:
         return self.data.get("actions.yml", {}).get("actions", [])
+
+    @property
+    def cabinet(self) -> dict:
+        """The cover report's facts (cabinet.yml), or {} when the year has none."""
+        return self.data.get("cabinet.yml", {})
 
     @property
     def reviewed_comments(self) -> list[dict]:
