@@ -144,9 +144,11 @@ def report(
     out_dir: Path = typer.Option(Path("build"), "--out"),
     formats: str = typer.Option("html,docx,pdf", "--formats"),
     config: Path = typer.Option(Path("data/authority.yml"), "--config"),
+    check: bool = typer.Option(False, "--check", help="Only check the authored text against the "
+                               "published figures; exit 1 naming file and line if it disagrees."),
 ) -> None:
     """Render the report from the published snapshot of an earlier build."""
-    from assets.report.build import build_report
+    from assets.report.build import build_report, check_report
     from psw_core.resources import default_resources
 
     formats = _parse_formats(formats)
@@ -161,6 +163,15 @@ def report(
     if not snapshot.exists():
         console.print(f"[red]{snapshot} does not exist; run `psw build --year {year}` first.[/red]")
         raise typer.Exit(EXIT_USAGE)
+    if check:
+        problems = check_report(year, default_resources()["settings"])
+        for problem in problems:
+            out.print(problem, markup=False)
+        if problems:
+            console.print(f"[red]{len(problems)} problem(s) in the {year} report's authored text.[/red]")
+            raise typer.Exit(EXIT_RULES)
+        out.print(f"The {year} report's authored text agrees with the published figures.")
+        return
     result = build_report(year, default_resources()["settings"], progress=console)
     for fmt, path in result["paths"].items():
         out.print(f"{fmt}: {path}")

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from assets.published.provenance import write_json_atomic
+from psw_core.problems import RulesBroken
 
 REPORT_STEM = "psw-annual-report"
 MAIN_QMD = "psw_annual_report.qmd"  # the Cabinet paper
@@ -33,6 +34,12 @@ def build_report(year: int, settings, progress=None) -> dict:
         "narrative_dir": str((Path(settings.report_dir) / "narrative" / str(year)).resolve()),
         "authority": config.name,
     }
+    problems = check_report(year, settings)
+    if problems:
+        raise RulesBroken(
+            f"The report's authored text says {len(problems)} thing(s) the published figures do "
+            f"not support. First: {problems[0]}\n" + "\n".join(problems[1:])
+            + "\nRun `psw report --check` after fixing them.")
     if progress is not None:
         progress.print(f"Rendering the {year} report ({settings.formats})…")
     paths, seconds, renderer = {}, 0.0, ""
@@ -51,6 +58,19 @@ def build_report(year: int, settings, progress=None) -> dict:
     digests = {fmt: hashlib.sha256(Path(p).read_bytes()).hexdigest() for fmt, p in paths.items()}
     _record_renderer(out / "provenance.json", renderer, digests)
     return {"renderer": renderer, "seconds": round(seconds, 2), "paths": paths, "sha256": digests}
+
+
+def check_report(year: int, settings) -> list[str]:
+    """`psw report --check`: every problem in the year's authored text, one line each, naming
+    file and line (claims the published snapshot does not support)."""
+    from assets.report.support.claims import check_narrative
+    from assets.report.support.snapshot import open_snapshot
+
+    snap = open_snapshot(Path(settings.out_dir).resolve() / str(year) / "published.duckdb", year)
+    folder = Path(settings.report_dir) / "narrative" / str(year)
+    if not folder.is_dir():
+        return []  # load_narrative says what is missing when the report renders
+    return [p.describe() for p in check_narrative(folder, snap)]
 
 
 def _record_renderer(path: Path, renderer: str, digests: dict) -> None:
