@@ -28,9 +28,10 @@ $(STAMP): requirements.lock pyproject.toml
 report: setup ## build every sample year's tables and the latest year's report into build/
 	$(BIN)/psw build
 
-test: setup ## run ruff and the whole test suite (installs Debian chromium and LibreOffice if it can)
+test: setup ## run ruff and the whole test suite (installs Debian chromium, LibreOffice and axe-core if it can)
 	@bash scripts/ensure-chromium.sh
 	@bash scripts/ensure-libreoffice.sh
+	@bash scripts/ensure-axe.sh
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

@@ -108,7 +108,23 @@ th, td {{ border-bottom: 1px solid var(--psw-secondary); padding: 0.3em 0.8em; }
 th {{ background: var(--psw-light); text-align: left; }}
 code, pre {{ font-family: "{brand.mono_font}", monospace; }}
 nav#TOC {{ background: var(--psw-light); padding: 0.5em 1.5em; margin-bottom: 2em; }}
-@media print {{ body {{ max-width: none; }} }}
+body {{ overflow-wrap: break-word; }}
+/* A wide table or chart scrolls inside its own box, never the whole page (phones). */
+.table-scroll, .figure-scroll {{ overflow-x: auto; max-width: 100%; }}
+.table-scroll:focus, .figure-scroll:focus {{ outline: 3px solid var(--psw-chart-yellow); }}
+.table-scroll table {{ margin: 0.2em 0; }}
+/* Charts are drawn about 1000 px wide: at 620 px or more their labels stay 11 px or larger. */
+.figure-scroll img {{ min-width: 620px; }}
+.skip-link {{ position: absolute; left: -9999px; }}
+.skip-link:focus {{ position: static; display: inline-block; padding: 0.3em;
+  background: var(--psw-chart-yellow); color: var(--psw-foreground); }}
+@media (max-width: 600px) {{
+  body {{ padding: 0.5em 0.8em 2em; font-size: 1rem; }}
+  nav#TOC {{ padding: 0.3em 0.8em; }}
+  nav#TOC ul {{ padding-left: 1em; }}
+  th, td {{ padding: 0.3em 0.5em; }}
+}}
+@media print {{ body {{ max-width: none; }} .figure-scroll img {{ min-width: 0; }} }}
 """
 
 

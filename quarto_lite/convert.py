@@ -19,6 +19,7 @@ import yaml
 from quarto_lite.brand import BRAND_FILE, CSS_FILE, REFERENCE_DOCX
 from quarto_lite.docx import contents_block, finish_docx
 from quarto_lite.errors import RenderError
+from quarto_lite.html import finish_html
 
 CROSSREF_FILTER = Path(__file__).with_name("crossref.lua")
 TYPST_TEMPLATE = "brand/psw-report.typ"
@@ -97,6 +98,7 @@ def convert(
             ],
             cwd=build_dir,
         )
+        finish_html(target)
     elif fmt == "docx":
         reference = project_dir / REFERENCE_DOCX
         _pandoc(

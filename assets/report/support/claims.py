@@ -264,26 +264,23 @@ def placeholder_words(snap: Snapshot, kind: str, measure: str, service: str) -> 
     'was similar to 2024 (…)'), or 'was <figure>' when there is no earlier year.
     highest/lowest of a measure: the service ("adults' services"); of `health_check_agree_*`:
     the health check theme in words, among the themes where agreeing is good.
-    Raises KeyError when the data cannot answer (the caller names the file and line)."""
+    When the data cannot answer, the shorthand ([x], [c]) stands in, as for {{measure}}."""
     from assets.report.support.language import change_clause
 
-    if kind == "change":
+    if kind == "change":  # no earlier year, or no figure: say what there is ('was [x]')
         clause = change_clause(snap, measure, service)
-        if clause:
-            return str(clause)
-        if not snap.available(measure, service):
-            raise KeyError(measure)
-        return f"was {snap.f(measure, service)}"
+        return str(clause) if clause else f"was {snap.f(measure, service)}"
     high = kind == "highest"
     if measure == "health_check_agree_*":
         scores = {t: snap.value(f"health_check_agree_{t}", "all") for t in POSITIVE_THEMES}
         scores = {t: v for t, v in scores.items() if v is not None}
         if not scores:
-            raise KeyError(measure)
+            return str(snap.f("health_check_agree_equality", "all"))  # the shorthand, '[x]'
         return (max if high else min)(scores, key=scores.get).replace("_", " ")
     values = {s: snap.value(measure, s) for s in ("children", "adults")}
     if any(v is None for v in values.values()):
-        raise KeyError(measure)
+        missing = next(s for s, v in values.items() if v is None)
+        return str(snap.f(measure, missing))  # the shorthand ('[x]', '[c]') and its note
     if values["children"] == values["adults"]:
         return "both services equally"
     return SERVICE_PHRASES[(max if high else min)(values, key=values.get)]
