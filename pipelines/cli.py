@@ -179,6 +179,29 @@ def report(
 
 @app.command()
 @guarded
+def preview(
+    year: int | None = typer.Option(None, "--year", help="Reporting year (default: the latest built)."),
+    out_dir: Path = typer.Option(Path("build"), "--out", help="Where `psw build` wrote <year>/."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Bind address (loopback by default)."),
+    port: int = typer.Option(8000, "--port"),
+    config: Path = typer.Option(Path("data/authority.yml"), "--config"),
+) -> None:
+    """Serve the Cabinet paper as HTML and re-render it when a report file is saved."""
+    from pipelines.preview import run_preview
+
+    _set_env(out_dir=out_dir, config=config)
+    if year is None:
+        built = sorted(int(p.parent.name) for p in out_dir.glob("[0-9][0-9][0-9][0-9]/published.duckdb"))
+        if not built:
+            console.print(f"[red]No published snapshot under {out_dir}/<year>/; run `psw build` first.[/red]")
+            raise typer.Exit(EXIT_USAGE)
+        year = built[-1]
+    report_dir = Path(os.environ.get("PSW_REPORT_DIR", "report"))
+    run_preview(year, report_dir, out_dir, host, port, lambda line: out.print(line, markup=False))
+
+
+@app.command()
+@guarded
 def synth(
     out_dir: Path = typer.Option(..., "--out", help="Where to write <year>/ folders."),
     years: str = typer.Option("2023-2025", "--years", help="A year or range, e.g. 2023-2025."),

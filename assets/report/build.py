@@ -37,8 +37,9 @@ def build_report(year: int, settings, progress=None) -> dict:
     problems = check_report(year, settings)
     if problems:
         raise RulesBroken(
-            f"The report's authored text says {len(problems)} thing(s) the published figures do "
-            f"not support. First: {problems[0]}\n" + "\n".join(problems[1:])
+            f"The report's sources have {len(problems)} problem(s) (unsupported features, or "
+            f"claims the published figures do not support). First: {problems[0]}\n"
+            + "\n".join(problems[1:])
             + "\nRun `psw report --check` after fixing them.")
     if progress is not None:
         progress.print(f"Rendering the {year} report ({settings.formats})…")
@@ -61,16 +62,23 @@ def build_report(year: int, settings, progress=None) -> dict:
 
 
 def check_report(year: int, settings) -> list[str]:
-    """`psw report --check`: every problem in the year's authored text, one line each, naming
-    file and line (claims the published snapshot does not support)."""
+    """`psw report --check`: every problem in the report's sources, one line each, naming file
+    and line: Quarto features outside the allow-list (main files, sections and the year's
+    narrative alike), then claims the published snapshot does not support."""
     from assets.report.support.claims import check_narrative
     from assets.report.support.snapshot import open_snapshot
+    from quarto_lite import check_features
 
-    snap = open_snapshot(Path(settings.out_dir).resolve() / str(year) / "published.duckdb", year)
-    folder = Path(settings.report_dir) / "narrative" / str(year)
-    if not folder.is_dir():
-        return []  # load_narrative says what is missing when the report renders
-    return [p.describe() for p in check_narrative(folder, snap)]
+    report_dir = Path(settings.report_dir).resolve()
+    folder = report_dir / "narrative" / str(year)
+    sources = [*sorted(report_dir.glob("*.qmd")), *sorted((report_dir / "sections").glob("*.qmd")),
+               *sorted(folder.glob("*.md"))]
+    problems = [p.replace(f"{report_dir}/", "") for p in check_features(sources)]
+    if folder.is_dir():  # else load_narrative says what is missing when the report renders
+        snap = open_snapshot(Path(settings.out_dir).resolve() / str(year) / "published.duckdb",
+                             year)
+        problems += [p.describe() for p in check_narrative(folder, snap)]
+    return problems
 
 
 def _record_renderer(path: Path, renderer: str, digests: dict) -> None:
