@@ -85,14 +85,14 @@ class Preview:
 
     def publish(self) -> None:
         """Fill in the prose files, run pandoc, and put the page where the server reads it."""
-        from assets.report.support.narrative import PROSE_FILES
+        from assets.report.support.narrative import OPTIONAL_PROSE, PROSE_FILES
         from assets.report.support.prose import marker, render_file
         from assets.report.support.snapshot import open_snapshot
         from quarto_lite.render import convert_executed
 
         snap = open_snapshot(self.snapshot, self.year)
         markdown = self.executed.markdown
-        for name in PROSE_FILES:
+        for name in (*PROSE_FILES, *OPTIONAL_PROSE):
             if marker(name) in markdown:
                 markdown = markdown.replace(marker(name), str(render_file(self.narrative, name,
                                                                           snap)))

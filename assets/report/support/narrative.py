@@ -134,6 +134,56 @@ SCHEMAS: dict[str, dict] = {
             },
         },
     },
+    "practitioner_quotes.yml": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["quotes"],
+        "properties": {
+            "quotes": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["text", "role", "service", "consent", "reviewed_by",
+                                 "reviewed_on"],
+                    "properties": {
+                        "text": {"type": "string", "minLength": 1, "maxLength": 600},
+                        "role": _TEXT,  # e.g. "Social worker, hospital discharge team"
+                        "service": {"enum": SERVICE_ENUM},
+                        "consent": {"const": True},  # the practitioner agreed to be quoted
+                        "reviewed_by": _TEXT,
+                        "reviewed_on": _DATE,
+                    },
+                },
+            },
+        },
+    },
+    "learning_offer.yml": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["as_at"],
+        "properties": {
+            "as_at": _DATE,
+            **{name: {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["children", "adults"],
+                "properties": {"children": {"type": "integer", "minimum": 0},
+                               "adults": {"type": "integer", "minimum": 0}},
+            } for name in ("apprentices", "practice_educators", "students")},
+            "agency_spend": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["financial_year", "pounds"],
+                "properties": {
+                    "financial_year": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+                    "pounds": {"type": "integer", "minimum": 0},
+                    "previous_pounds": {"type": "integer", "minimum": 0},
+                    "source": _TEXT,
+                },
+            },
+        },
+    },
     "cabinet.yml": {
         "type": "object",
         "additionalProperties": False,
@@ -160,6 +210,8 @@ SCHEMAS: dict[str, dict] = {
 }
 REQUIRED_YAML = ("priorities.yml", "inspection.yml", "actions.yml")
 PROSE_FILES = ("foreword.md", "practice_model.md", "practitioner_voice.md", "recognition.md")
+# Optional prose: a section shows only when its file is there.
+OPTIONAL_PROSE = ("psw_role.md", "reflections.md", "voice_of_people.md")
 PLACEHOLDER = re.compile(
     r"\{\{\s*(?:(change|highest|lowest)\s+)?([a-z0-9_*]+)(?:\s+(children|adults|all))?\s*\}\}")
 # Any {{...}}: one that PLACEHOLDER does not read is an error, not literal text.
@@ -192,6 +244,14 @@ class Narrative:
     def cabinet(self) -> dict:
         """The cover report's facts (cabinet.yml), or {} when the year has none."""
         return self.data.get("cabinet.yml", {})
+
+    @property
+    def practitioner_quotes(self) -> list[dict]:
+        return self.data.get("practitioner_quotes.yml", {}).get("quotes", [])
+
+    @property
+    def learning_offer(self) -> dict:
+        return self.data.get("learning_offer.yml", {})
 
     @property
     def reviewed_comments(self) -> list[dict]:
@@ -269,6 +329,9 @@ def load_narrative(folder: str | Path) -> Narrative:
         if not path.is_file():
             raise NarrativeError(f"narrative/{shown}/{name}: the file is missing.")
         narrative.prose[name] = path.read_text(encoding="utf-8").strip()
+    for name in OPTIONAL_PROSE:
+        if (folder / name).is_file():
+            narrative.prose[name] = (folder / name).read_text(encoding="utf-8").strip()
     return narrative
 
 
