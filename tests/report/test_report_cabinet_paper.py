@@ -8,11 +8,13 @@ from __future__ import annotations
 import html as htmllib
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from assets.report.support.narrative import load_narrative
 
+REPORT_DIR = Path(__file__).resolve().parents[2] / "report"
 SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 DEVELOPER = re.compile(r"Σ|\bDESIGN\b|SHA-?256|\b[0-9a-f]{16}\b|authority\.yml")
 
@@ -43,7 +45,6 @@ def test_cabinet_paper_has_no_developer_text(paper):
 
 
 def test_cabinet_paper_cover_report_from_the_narrative(paper, rendered):
-    from conftest import REPORT_DIR
     from report_snapshot import YEAR
 
     cabinet = load_narrative(REPORT_DIR / "narrative" / str(YEAR)).cabinet
