@@ -141,3 +141,34 @@ def test_placeholder_errors_name_the_file_line(snap):
     with pytest.raises(NarrativeError, match=r"f.md, line 2: \{\{chnage turnover_rate_fte all\}\} is not"):
         render_prose("{{chnage turnover_rate_fte all}}", "f.md", lambda m, s: "",
                      source="Title\n{{chnage turnover_rate_fte all}}")
+
+
+def test_psw_report_check_names_file_and_line_and_exits_1(snapshot_path, tmp_path, monkeypatch):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    root = Path(__file__).resolve().parents[2]
+    report = tmp_path / "report"
+    shutil.copytree(root / "report", report)
+    out = tmp_path / "build"
+    (out / "2025").mkdir(parents=True)
+    shutil.copyfile(snapshot_path, out / "2025" / "published.duckdb")
+    monkeypatch.setenv("PSW_REPORT_DIR", str(report))
+    runner = CliRunner()
+    args = ["report", "--check", "--year", "2025", "--out", str(out),
+            "--config", str(root / "data" / "authority.yml")]
+    clean = runner.invoke(app, args)
+    assert clean.exit_code == 0, clean.output
+    foreword = report / "narrative" / "2025" / "foreword.md"
+    foreword.write_text(foreword.read_text(encoding="utf-8")
+                        + "\nChildren's turnover rose again this year.\n",
+                        encoding="utf-8")
+    lines = foreword.read_text(encoding="utf-8").count("\n")
+    planted = runner.invoke(app, args)
+    assert planted.exit_code == 1
+    # The snapshot's children's FTE turnover fell (its change interval excludes 0).
+    assert f"narrative/2025/foreword.md, line {lines}: 'rose' next to 'turnover'" in (
+        planted.output), planted.output
