@@ -159,3 +159,21 @@ def test_report_equality_shows_populations_with_labels(html_text):
     assert "Equality and diversity of our workforce" in text
     assert "Staff in post" in text and "by ethnicity, both services" in text
     assert "in_post_ethnicity" not in text and "Sex or gender" not in text  # no raw names
+
+
+def test_report_chart_alt_text_states_values_and_trend(html, docx_text, pdf_pages):
+    from assets.report.support.charts import describe_bars, describe_lines
+
+    # Hand-computed: three points, highest first and lowest last.
+    assert describe_lines(["2023", "2024", "2025"], {"Children's": [16.1, "13.6", 11.6]}) == (
+        "Children's: 16.1% in 2023, 13.6% in 2024, 11.6% in 2025 (highest in 2023, lowest in "
+        "2025).")
+    assert describe_bars(["Good", "Inadequate"], {"Adults'": [40, "[c]"]}, decimals=0) == (
+        "Adults': Good 40, Inadequate [c].")
+    trend = re.search(r'<figure id="fig-turnover-trend">.*?alt="([^"]*)"', html, flags=re.S)
+    alt = htmllib.unescape(trend.group(1)).replace("’", "'")
+    assert re.search(r"Children's: [\d.]+% in 2023, [\d.]+% in 2024, [\d.]+% in 2025 \(highest in"
+                     r" \d{4}, lowest in \d{4}\)\.", alt), alt[-300:]
+    # The description is alt text only: never left as body text in any format.
+    for text in (_text(html), docx_text, " ".join(pdf_pages)):
+        assert "psw-alt" not in text and "in 2023, " not in text.replace(alt, "")
