@@ -28,13 +28,15 @@ $(STAMP): requirements.lock pyproject.toml
 report: setup ## build every sample year's tables and the latest year's report into build/
 	$(BIN)/psw build
 
-check: setup ## fast feedback (under 2 minutes): ruff, the import contracts and the tests not marked slow or browser
+check: setup ## fast feedback (under 2 minutes): ruff, the import contracts and the tests not marked slow, browser or office
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -q -m "not slow and not browser" -p no:cacheprovider
+	$(BIN)/python -m pytest -q -m "not slow and not browser and not office" -p no:cacheprovider
 
-test: setup ## ruff, the import contracts and the whole test suite (installs Debian chromium for the browser tests if it can)
+test: setup ## ruff, the import contracts and the whole test suite (installs Debian Chromium, LibreOffice and axe-core if it can)
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-libreoffice.sh
+	@bash scripts/ensure-axe.sh
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q

@@ -95,14 +95,16 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
             console.print(f"[green]✓[/green] {y}: {len(done)} assets in {time.perf_counter() - started:.1f} s")
             lines.append(f"  {out_dir / str(y)}/  tables, published.duckdb, provenance.json")
     summary = ["Wrote:", *lines]
-    for fmt in formats.split(","):
-        summary.append(f"  {out_dir / str(report_year) / f'psw-annual-report.{fmt}'}")
+    for stem in REPORT_STEMS:
+        for fmt in formats.split(","):
+            summary.append(f"  {out_dir / str(report_year) / f'{stem}.{fmt}'}")
     summary.append(f"Warehouse: {warehouse_path()}   Dagster home: {home}")
     return "\n".join(summary)
 
 
 FINGERPRINT_FILE = ".build-fingerprint"
-CODE_DIRS = ("assets", "pipelines", "expectations")
+CODE_DIRS = ("assets", "pipelines", "expectations", "quarto_lite")
+REPORT_STEMS = ("psw-annual-report", "psw-technical-annex")  # the Cabinet paper, the annex
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -141,7 +143,7 @@ def is_current(out: Path, print_: str, formats: str) -> bool:
     (and the warehouse that later years read) are all still there."""
     marker = out / FINGERPRINT_FILE
     needed = [out / "published.duckdb", out / "provenance.json", warehouse_path()]
-    needed += [out / f"psw-annual-report.{fmt}" for fmt in formats.split(",") if fmt]
+    needed += [out / f"{stem}.{fmt}" for stem in REPORT_STEMS for fmt in formats.split(",") if fmt]
     return (marker.is_file() and marker.read_text(encoding="utf-8").strip() == print_
             and all(p.exists() for p in needed))
 

@@ -144,9 +144,11 @@ def report(
     out_dir: Path = typer.Option(Path("build"), "--out"),
     formats: str = typer.Option("html,docx,pdf", "--formats"),
     config: Path = typer.Option(Path("data/authority.yml"), "--config"),
+    check: bool = typer.Option(False, "--check", help="Only check the authored text against the "
+                               "published figures; exit 1 naming file and line if it disagrees."),
 ) -> None:
     """Render the report from the published snapshot of an earlier build."""
-    from assets.report.build import build_report
+    from assets.report.build import build_report, check_report
     from psw_core.resources import default_resources
 
     formats = _parse_formats(formats)
@@ -161,9 +163,41 @@ def report(
     if not snapshot.exists():
         console.print(f"[red]{snapshot} does not exist; run `psw build --year {year}` first.[/red]")
         raise typer.Exit(EXIT_USAGE)
+    if check:
+        problems = check_report(year, default_resources()["settings"])
+        for problem in problems:
+            out.print(problem, markup=False)
+        if problems:
+            console.print(f"[red]{len(problems)} problem(s) in the {year} report's authored text.[/red]")
+            raise typer.Exit(EXIT_RULES)
+        out.print(f"The {year} report's authored text agrees with the published figures.")
+        return
     result = build_report(year, default_resources()["settings"], progress=console)
     for fmt, path in result["paths"].items():
         out.print(f"{fmt}: {path}")
+
+
+@app.command()
+@guarded
+def preview(
+    year: int | None = typer.Option(None, "--year", help="Reporting year (default: the latest built)."),
+    out_dir: Path = typer.Option(Path("build"), "--out", help="Where `psw build` wrote <year>/."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Bind address (loopback by default)."),
+    port: int = typer.Option(8000, "--port"),
+    config: Path = typer.Option(Path("data/authority.yml"), "--config"),
+) -> None:
+    """Serve the Cabinet paper as HTML and re-render it when a report file is saved."""
+    from pipelines.preview import run_preview
+
+    _set_env(out_dir=out_dir, config=config)
+    if year is None:
+        built = sorted(int(p.parent.name) for p in out_dir.glob("[0-9][0-9][0-9][0-9]/published.duckdb"))
+        if not built:
+            console.print(f"[red]No published snapshot under {out_dir}/<year>/; run `psw build` first.[/red]")
+            raise typer.Exit(EXIT_USAGE)
+        year = built[-1]
+    report_dir = Path(os.environ.get("PSW_REPORT_DIR", "report"))
+    run_preview(year, report_dir, out_dir, host, port, lambda line: out.print(line, markup=False))
 
 
 @app.command()

@@ -37,7 +37,13 @@ class AuthorityConfig:
     region: str | None = None
     statistical_neighbours: tuple | list | None = None
     peers_illustrative: bool = False
+    publication: dict = field(default_factory=dict)  # contact, email, report_url, dates
     source_path: str = ""
+
+    def publication_date(self, year: int) -> date | None:
+        """The publication date set for the reporting year (authority.yml publication.dates)."""
+        found = (self.publication.get("dates") or {}).get(str(year))
+        return date.fromisoformat(str(found)) if found else None
 
     def reference_date(self, year: int) -> date:
         """R: 30 September Y (DfE basis) or 31 March Y (financial basis)."""

@@ -108,7 +108,23 @@ th, td {{ border-bottom: 1px solid var(--psw-secondary); padding: 0.3em 0.8em; }
 th {{ background: var(--psw-light); text-align: left; }}
 code, pre {{ font-family: "{brand.mono_font}", monospace; }}
 nav#TOC {{ background: var(--psw-light); padding: 0.5em 1.5em; margin-bottom: 2em; }}
-@media print {{ body {{ max-width: none; }} }}
+body {{ overflow-wrap: break-word; }}
+/* A wide table or chart scrolls inside its own box, never the whole page (phones). */
+.table-scroll, .figure-scroll {{ overflow-x: auto; max-width: 100%; }}
+.table-scroll:focus, .figure-scroll:focus {{ outline: 3px solid var(--psw-chart-yellow); }}
+.table-scroll table {{ margin: 0.2em 0; }}
+/* Charts are drawn about 1000 px wide: at 620 px or more their labels stay 11 px or larger. */
+.figure-scroll img {{ min-width: 620px; }}
+.skip-link {{ position: absolute; left: -9999px; }}
+.skip-link:focus {{ position: static; display: inline-block; padding: 0.3em;
+  background: var(--psw-chart-yellow); color: var(--psw-foreground); }}
+@media (max-width: 600px) {{
+  body {{ padding: 0.5em 0.8em 2em; font-size: 1rem; }}
+  nav#TOC {{ padding: 0.3em 0.8em; }}
+  nav#TOC ul {{ padding-left: 1em; }}
+  th, td {{ padding: 0.3em 0.5em; }}
+}}
+@media print {{ body {{ max-width: none; }} .figure-scroll img {{ min-width: 0; }} }}
 """
 
 
@@ -132,7 +148,21 @@ def reference_docx_bytes(brand: Brand) -> bytes:
                 text = data.decode("utf-8")
                 text = re.sub(r'(<w:color w:val=")[0-9A-Fa-f]{6}(")', rf"\g<1>{primary}\2", text)
                 text = text.replace('w:val="en-US"', 'w:val="en-GB"')
+                text = text.replace("</w:styles>", _extra_styles(primary) + "</w:styles>")
+                text = _table_text_size(text)
                 data = text.encode("utf-8")
+            elif name == "word/document.xml":
+                data = _page_setup(data.decode("utf-8")).encode("utf-8")
+            elif name == "word/_rels/document.xml.rels":
+                data = data.decode("utf-8").replace(
+                    "</Relationships>", "".join(
+                        f'<Relationship Type="{_FOOTER_REL}" Id="{rid}" Target="{part}" />'
+                        for rid, part in _FOOTERS) + "</Relationships>").encode("utf-8")
+            elif name == "[Content_Types].xml":
+                data = data.decode("utf-8").replace(
+                    "</Types>", "".join(
+                        f'<Override PartName="/word/{part}" ContentType="{_FOOTER_TYPE}" />'
+                        for _, part in _FOOTERS) + "</Types>").encode("utf-8")
             elif name == "word/theme/theme1.xml":
                 text = data.decode("utf-8")
                 text = re.sub(
@@ -147,7 +177,91 @@ def reference_docx_bytes(brand: Brand) -> bytes:
             info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, data)
+        for part, xml in ((_FOOTERS[0][1], _footer_xml(numbered=True)),
+                          (_FOOTERS[1][1], _footer_xml(numbered=False))):
+            info = zipfile.ZipInfo(f"word/{part}", date_time=FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, xml)
     return out.getvalue()
+
+
+# Page setup, carried by pandoc from the reference document's last w:sectPr into every DOCX:
+# A4, 2 cm margins, "Page N of M" in the footer, and no footer on the cover (w:titlePg).
+A4_TWIPS = (11906, 16838)
+MARGIN_TWIPS = 1134  # 2 cm
+TEXT_WIDTH_TWIPS = A4_TWIPS[0] - 2 * MARGIN_TWIPS
+_FOOTER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+_FOOTER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
+_FOOTERS = (("rIdPswFooter", "footer1.xml"), ("rIdPswCoverFooter", "footer2.xml"))
+_W = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+      'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+
+
+def _page_setup(document_xml: str) -> str:
+    sect = (
+        f'<w:sectPr><w:footerReference w:type="default" r:id="{_FOOTERS[0][0]}" />'
+        f'<w:footerReference w:type="first" r:id="{_FOOTERS[1][0]}" />'
+        f'<w:pgSz w:w="{A4_TWIPS[0]}" w:h="{A4_TWIPS[1]}" />'
+        f'<w:pgMar w:top="{MARGIN_TWIPS}" w:right="{MARGIN_TWIPS}" w:bottom="{MARGIN_TWIPS}" '
+        f'w:left="{MARGIN_TWIPS}" w:header="567" w:footer="567" w:gutter="0" />'
+    )
+    head, _, tail = document_xml.rpartition("<w:sectPr>")
+    tail = tail.replace("</w:sectPr>", "<w:titlePg /></w:sectPr>", 1)
+    return head + sect + tail
+
+
+def _field(instruction: str, shown: str) -> str:
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin" /></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate" /></w:r>'
+        f"<w:r><w:t>{shown}</w:t></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end" /></w:r>'
+    )
+
+
+def _footer_xml(numbered: bool) -> bytes:
+    body = (
+        '<w:r><w:t xml:space="preserve">Page </w:t></w:r>' + _field("PAGE", "1")
+        + '<w:r><w:t xml:space="preserve"> of </w:t></w:r>' + _field("NUMPAGES", "1")
+    ) if numbered else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:ftr {_W}><w:p><w:pPr><w:pStyle w:val="Footer" /><w:jc w:val="right" /></w:pPr>'
+        f"{body}</w:p></w:ftr>"
+    ).encode()
+
+
+def _toc_style(level: int) -> str:
+    indent = (level - 1) * 440
+    return (
+        f'<w:style w:type="paragraph" w:styleId="TOC{level}"><w:name w:val="toc {level}" />'
+        '<w:basedOn w:val="Normal" /><w:next w:val="Normal" /><w:uiPriority w:val="39" />'
+        '<w:unhideWhenUsed /><w:pPr><w:tabs>'
+        f'<w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH_TWIPS}" /></w:tabs>'
+        f'<w:spacing w:before="{120 if level == 1 else 0}" w:after="60" />'
+        f'<w:ind w:left="{indent}" /></w:pPr>'
+        + ('<w:rPr><w:b /></w:rPr>' if level == 1 else "") + "</w:style>"
+    )
+
+
+def _extra_styles(primary: str) -> str:
+    """Styles pandoc's default reference lacks: contents entries and the footer."""
+    footer = (
+        '<w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer" />'
+        '<w:basedOn w:val="Normal" /><w:uiPriority w:val="99" /><w:unhideWhenUsed />'
+        '<w:pPr><w:tabs><w:tab w:val="center" w:pos="4513" /><w:tab w:val="right" '
+        'w:pos="9026" /></w:tabs></w:pPr>'
+        f'<w:rPr><w:color w:val="{primary}" /><w:sz w:val="18" /></w:rPr></w:style>'
+    )
+    return _toc_style(1) + _toc_style(2) + footer
+
+
+def _table_text_size(styles_xml: str) -> str:
+    """Table text at 10 pt (the "Table" table style), so more columns fit a page."""
+    return re.sub(r'(<w:style w:type="table" w:default="1" w:styleId="Table">.*?)(<w:tblPr>)',
+                  r'\1<w:rPr><w:sz w:val="20" /><w:szCs w:val="20" /></w:rPr>\2', styles_xml,
+                  count=1, flags=re.S)
 
 
 def write_brand_files(project_dir: Path) -> list[Path]:

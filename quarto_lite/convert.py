@@ -7,6 +7,7 @@ typst wheel, with Typst's bundled fonts only, so the PDF does not depend on inst
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,7 +17,9 @@ import typst
 import yaml
 
 from quarto_lite.brand import BRAND_FILE, CSS_FILE, REFERENCE_DOCX
+from quarto_lite.docx import contents_block, finish_docx
 from quarto_lite.errors import RenderError
+from quarto_lite.html import finish_html
 
 CROSSREF_FILTER = Path(__file__).with_name("crossref.lua")
 TYPST_TEMPLATE = "brand/psw-report.typ"
@@ -63,7 +66,17 @@ def convert(
     toc: bool = True,
     toc_depth: int = 2,
 ) -> None:
-    """Write `target` in format `fmt` ("html", "docx" or "pdf") from executed markdown."""
+    """Write `target` in format `fmt` ("html", "docx" or "pdf") from executed markdown.
+
+    Metadata `contents-before: <heading id>` puts the contents list (Word, PDF) just before
+    that heading instead of after the title, so a cover report can open page 1."""
+    contents_before = metadata.get("contents-before")
+    fill_toc = toc
+    if contents_before and toc and fmt in ("docx", "pdf"):
+        title = str(metadata.get("toc-title") or "Contents")
+        markdown = insert_contents(markdown, fmt, str(contents_before), title, toc_depth)
+        toc = False
+        metadata = {**metadata, "toc": False}  # the templates read `toc` from metadata too
     source = build_dir / "report.md"
     source.write_text(markdown, encoding="utf-8")
     metadata_file = build_dir / "metadata.yaml"
@@ -85,6 +98,7 @@ def convert(
             ],
             cwd=build_dir,
         )
+        finish_html(target)
     elif fmt == "docx":
         reference = project_dir / REFERENCE_DOCX
         _pandoc(
@@ -97,10 +111,26 @@ def convert(
             ],
             cwd=build_dir,
         )
+        finish_docx(target, fill_toc, toc_depth, cover=not contents_before)
     elif fmt == "pdf":
         _typst_pdf(common, source, build_dir, project_dir, target)
     else:
         raise RenderError(f"Unknown format {fmt!r}; use html, docx or pdf.")
+
+
+def insert_contents(markdown: str, fmt: str, anchor: str, title: str, depth: int) -> str:
+    """A raw contents block (OpenXML or Typst) on its own page before heading `{#anchor}`."""
+    heading = re.search(rf"^#{{1,6}} .*\{{#{re.escape(anchor)}[ }}]", markdown, flags=re.M)
+    if heading is None:
+        raise RenderError(f"contents-before: {anchor!r} names no heading; give the heading "
+                          f"an id, e.g. '# Executive summary {{#{anchor}}}'.")
+    if fmt == "docx":
+        raw = "```{=openxml}\n" + contents_block(title, depth) + "\n```\n\n"
+    else:
+        raw = ("```{=typst}\n#pagebreak(weak: true)\n"
+               f"#context outline(title: [{title}], depth: {depth}, "
+               "target: selector(heading).after(here()))\n#pagebreak()\n```\n\n")
+    return markdown[: heading.start()] + raw + markdown[heading.start():]
 
 
 def _typst_pdf(

@@ -77,7 +77,45 @@ local function typst_figure(fig)
   return pandoc.RawBlock("typst", code)
 end
 
+-- A chart's description from the data: a paragraph holding only [text]{.psw-alt} straight
+-- after a figure becomes the end of that figure's alt text (values and trend), not body text.
+local function first_image(block)
+  local found = nil
+  pandoc.walk_block(block, { Image = function(el) found = found or el end })
+  return found
+end
+
+local function is_alt_para(block)
+  return block and block.t == "Para" and #block.content == 1 and block.content[1].t == "Span"
+    and block.content[1].classes:includes("psw-alt")
+end
+
+local function merge_chart_alt(blocks)
+  local out = pandoc.List()
+  local i = 1
+  while i <= #blocks do
+    local block = blocks[i]
+    local following = blocks[i + 1]
+    if (block.t == "Figure" or block.t == "Para") and is_alt_para(following) then
+      local described = pandoc.utils.stringify(following.content[1])
+      block = pandoc.walk_block(block, { Image = function(img)
+        local alt = img.attributes["fig-alt"]
+        img.attributes["fig-alt"] = alt and (alt .. " " .. described) or described
+        return img
+      end })
+      out:insert(block)
+      i = i + 2
+    else
+      out:insert(block)
+      i = i + 1
+    end
+  end
+  return out
+end
+
 function Pandoc(doc)
+  doc.blocks = merge_chart_alt(doc.blocks)
+  doc = doc:walk({ Blocks = function(blocks) return merge_chart_alt(blocks) end })
   doc = doc:walk({ Image = alt_text })
   count(doc)
   doc = doc:walk({

@@ -153,10 +153,42 @@ def _check_chunks(
                 problems.append(f"{at}: table '{label}' has no tbl-cap")
 
 
-def _check_tree(ast: dict, where: str, problems: list[str], labels: set, cites: list) -> None:
+# Where in the source each kind of problem is written: pandoc's markdown reader keeps no source
+# positions, so the line is found by the syntax that makes it (each line used once, in order).
+_SOURCE_PATTERNS = {
+    "Div": r"^\s*:::",
+    "RawBlock": r"^\s*(?:`{3,}\s*\{=|<[A-Za-z!/])",
+    "RawInline": r"<[A-Za-z/][^>]*>|`\{=\w+\}",
+    "Math": r"\$[^$\s]",
+    "Span": r"\]\{",
+    "SmallCaps": r"\]\{",
+    "Header": r"^#+ .*\{[^}]*\.[A-Za-z]",
+    "Image": r"!\[\]\(",
+}
+
+
+class _SourceLines:
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.used: set[tuple[str, int]] = set()
+
+    def where(self, where: str, kind: str) -> str:
+        pattern = _SOURCE_PATTERNS.get(kind)
+        for number, line in enumerate(self.lines, start=1):
+            if pattern and (kind, number) not in self.used and re.search(pattern, line):
+                self.used.add((kind, number))
+                return f"{where}, line {number}"
+        return where
+
+
+def _check_tree(ast: dict, where: str, problems: list[str], labels: set, cites: list,
+                source: _SourceLines | None = None) -> None:
+    base = where
+
     def visit(node: dict) -> None:
         kind = node["t"]
         content = node.get("c")
+        where = source.where(base, kind) if source is not None else base
         if kind in WHY:
             detail = WHY[kind]
             if kind == "Div":
@@ -223,7 +255,8 @@ def check_features(qmd_paths: Iterable[Path]) -> list[str]:
         text = path.read_text(encoding="utf-8")
         markdown, chunks = _protect(text, where, problems)
         _check_chunks(chunks, path, where, problems, labels)
-        _check_tree(_pandoc_ast(markdown, where), where, problems, labels, cites)
+        _check_tree(_pandoc_ast(markdown, where), where, problems, labels, cites,
+                    _SourceLines(text))
     for where, ident in cites:
         if not re.match(r"^(fig|tbl)-", ident):
             problems.append(f"{where}: citation @{ident} (only @fig-… and @tbl- references)")

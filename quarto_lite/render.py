@@ -145,6 +145,56 @@ def _sweep_abandoned(out_dir: Path, output_stem: str) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+@dataclass
+class Executed:
+    """A document run once by the built-in renderer: its Markdown, ready for pandoc."""
+
+    markdown: str
+    metadata: dict  # pandoc metadata (front matter, project settings, caller's metadata)
+    config: dict  # the merged Quarto settings (for per-format options)
+    build_dir: Path  # media and pandoc's working files
+    project_dir: Path
+    warnings: list[str]
+
+
+def execute_builtin(
+    project_dir: Path, main_qmd: str, work_dir: Path, params: dict, metadata: dict
+) -> Executed:
+    """Run every chunk of `main_qmd` once (the slow part); `convert_executed` then makes any
+    format from the result, as often as needed (the preview re-converts after a prose edit)."""
+    project_dir = Path(project_dir).resolve()
+    qmd_path = project_dir / main_qmd
+    document = read_document(qmd_path, project_dir)
+    config = _deep_merge(load_project_config(project_dir), document.front_matter)
+    config = _deep_merge(config, metadata)
+    build_dir = Path(work_dir) / "build"
+    media_dir = build_dir / "media"
+    media_dir.mkdir(parents=True, exist_ok=True)
+    executed = execute_document(
+        document, params, work_dir=qmd_path.parent, media_dir=media_dir, project_dir=project_dir
+    )
+    pandoc_metadata = {k: v for k, v in config.items() if k not in NON_METADATA_KEYS}
+    pandoc_metadata.setdefault("lang", "en-GB")
+    return Executed(executed.markdown, pandoc_metadata, config, build_dir, project_dir,
+                    executed.warnings)
+
+
+def convert_executed(executed: Executed, fmt: str, target: Path, markdown: str | None = None) -> None:
+    """Write `target` in `fmt` from an executed document (or from `markdown` made from it)."""
+    config = executed.config
+    options = (config.get("format") or {}).get(QUARTO_FORMATS[fmt]) or {}
+    convert(
+        executed.markdown if markdown is None else markdown,
+        executed.metadata,
+        fmt,
+        executed.build_dir,
+        executed.project_dir,
+        target,
+        toc=bool(options.get("toc", config.get("toc", True))),
+        toc_depth=int(options.get("toc-depth", config.get("toc-depth", 2))),
+    )
+
+
 def _render_builtin(
     project_dir: Path,
     main_qmd: str,
@@ -153,32 +203,11 @@ def _render_builtin(
     params: dict,
     metadata: dict,
 ) -> tuple[dict[str, Path], list[str]]:
-    qmd_path = project_dir / main_qmd
-    document = read_document(qmd_path, project_dir)
-    config = _deep_merge(load_project_config(project_dir), document.front_matter)
-    config = _deep_merge(config, metadata)
-    build_dir = staging / "build"
-    media_dir = build_dir / "media"
-    media_dir.mkdir(parents=True)
-    executed = execute_document(
-        document, params, work_dir=qmd_path.parent, media_dir=media_dir, project_dir=project_dir
-    )
-    pandoc_metadata = {k: v for k, v in config.items() if k not in NON_METADATA_KEYS}
-    pandoc_metadata.setdefault("lang", "en-GB")
+    executed = execute_builtin(project_dir, main_qmd, staging, params, metadata)
     made = {}
     for fmt in formats:
-        options = (config.get("format") or {}).get(QUARTO_FORMATS[fmt]) or {}
         target = staging / f"report.{EXTENSIONS[fmt]}"
-        convert(
-            executed.markdown,
-            pandoc_metadata,
-            fmt,
-            build_dir,
-            project_dir,
-            target,
-            toc=bool(options.get("toc", config.get("toc", True))),
-            toc_depth=int(options.get("toc-depth", config.get("toc-depth", 2))),
-        )
+        convert_executed(executed, fmt, target)
         made[fmt] = target
     return made, executed.warnings
 

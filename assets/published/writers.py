@@ -28,6 +28,7 @@ from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import A, P
 
 from assets.published.disclosure import SHORTHAND, format_cell, is_number
+from assets.published.labels import for_spreadsheet, with_label_columns
 from assets.published.tables import (
     CROSS_YEAR_TABLES,
     HEADLINE_MEASURES,
@@ -90,7 +91,7 @@ def write_csvs(tables: Mapping[str, pd.DataFrame], out_dir: str | Path) -> list[
     out_dir = Path(out_dir)
     written = []
     for name, table in tables.items():
-        text = table_csv_text(table)
+        text = table_csv_text(with_label_columns(table))  # stable names, plus `<code>_label`
         written.append(
             _atomic_write(out_dir / f"{name}.csv", lambda p, t=text: p.write_bytes(t.encode()))
         )
@@ -217,6 +218,16 @@ def ods_bytes(
         "release it comes from.",
         "The Contents worksheet lists the tables, one per worksheet.",
     ])  # fmt: skip
+    published = config.publication_date(reporting_year)
+    publication = config.publication or {}
+    book.row(cover, [f"Publication date: {published:%-d %B %Y}" if published
+                     else "Publication date: not yet published (draft)"])
+    if publication.get("contact") or publication.get("email"):
+        book.row(cover, ["Contact: " + ", ".join(
+            str(publication[k]) for k in ("contact", "email") if publication.get(k))])
+    if publication.get("report_url"):
+        book.row(cover, [f"The report: {publication['report_url']}"],
+                 links=[publication["report_url"]])
 
     contents = book.sheet("Contents", 3)
     book.text_rows(contents, "Table of contents", ["This worksheet contains one table."])
@@ -240,6 +251,7 @@ def ods_bytes(
         if table.empty:
             lines.append("There are no figures for this table this year.")
         book.text_rows(sheet, TABLE_TITLES.get(name, name), lines)
+        table = for_spreadsheet(name, table)  # labels, not codes; headers in words with units
         book.row(sheet, [str(c) for c in table.columns], book.header)
         for values in table.astype(object).itertuples(index=False, name=None):
             book.row(sheet, values)  # one sheet row per table row: the ODS format is row-wise

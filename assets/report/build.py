@@ -7,9 +7,14 @@ import json
 from pathlib import Path
 
 from assets.published.provenance import write_json_atomic
+from psw_core.problems import RulesBroken
 
 REPORT_STEM = "psw-annual-report"
-MAIN_QMD = "psw_annual_report.qmd"
+MAIN_QMD = "psw_annual_report.qmd"  # the Cabinet paper
+ANNEX_STEM = "psw-technical-annex"
+ANNEX_QMD = "psw_technical_annex.qmd"  # methods, definitions, data quality, provenance
+# Output key prefix for each document: the paper's files keep plain keys (html, docx, pdf).
+DOCUMENTS = ((MAIN_QMD, REPORT_STEM, ""), (ANNEX_QMD, ANNEX_STEM, "annex_"))
 
 
 def build_report(year: int, settings, progress=None) -> dict:
@@ -29,20 +34,51 @@ def build_report(year: int, settings, progress=None) -> dict:
         "narrative_dir": str((Path(settings.report_dir) / "narrative" / str(year)).resolve()),
         "authority": config.name,
     }
+    problems = check_report(year, settings)
+    if problems:
+        raise RulesBroken(
+            f"The report's sources have {len(problems)} problem(s) (unsupported features, or "
+            f"claims the published figures do not support). First: {problems[0]}\n"
+            + "\n".join(problems[1:])
+            + "\nRun `psw report --check` after fixing them.")
     if progress is not None:
         progress.print(f"Rendering the {year} report ({settings.formats})…")
-    result = render_report(
-        project_dir=Path(settings.report_dir).resolve(), main_qmd=MAIN_QMD, out_dir=out,
-        output_stem=REPORT_STEM, formats=settings.format_list(), params=params,
-        metadata={"authority": config.name, "reporting-year": str(year),
-                  "subtitle": f"Reporting year 1 {config.period_start(year):%B %Y} to "
-                              f"{config.reference_date(year):%-d %B %Y}"},
-        before_publish=lambda: pause_point("render"),
-    )
-    paths = {fmt: str(p) for fmt, p in result.outputs.items()}
+    paths, seconds, renderer = {}, 0.0, ""
+    for main_qmd, stem, key in DOCUMENTS:
+        result = render_report(
+            project_dir=Path(settings.report_dir).resolve(), main_qmd=main_qmd, out_dir=out,
+            output_stem=stem, formats=settings.format_list(), params=params,
+            metadata={"authority": config.name, "reporting-year": str(year),
+                      "subtitle": f"Reporting year 1 {config.period_start(year):%B %Y} to "
+                                  f"{config.reference_date(year):%-d %B %Y}"},
+            before_publish=lambda: pause_point("render"),
+        )
+        paths.update({f"{key}{fmt}": str(p) for fmt, p in result.outputs.items()})
+        seconds += result.seconds
+        renderer = result.renderer
     digests = {fmt: hashlib.sha256(Path(p).read_bytes()).hexdigest() for fmt, p in paths.items()}
-    _record_renderer(out / "provenance.json", result.renderer, digests)
-    return {"renderer": result.renderer, "seconds": result.seconds, "paths": paths, "sha256": digests}
+    _record_renderer(out / "provenance.json", renderer, digests)
+    return {"renderer": renderer, "seconds": round(seconds, 2), "paths": paths, "sha256": digests}
+
+
+def check_report(year: int, settings) -> list[str]:
+    """`psw report --check`: every problem in the report's sources, one line each, naming file
+    and line: Quarto features outside the allow-list (main files, sections and the year's
+    narrative alike), then claims the published snapshot does not support."""
+    from assets.report.support.claims import check_narrative
+    from assets.report.support.snapshot import open_snapshot
+    from quarto_lite import check_features
+
+    report_dir = Path(settings.report_dir).resolve()
+    folder = report_dir / "narrative" / str(year)
+    sources = [*sorted(report_dir.glob("*.qmd")), *sorted((report_dir / "sections").glob("*.qmd")),
+               *sorted(folder.glob("*.md"))]
+    problems = [p.replace(f"{report_dir}/", "") for p in check_features(sources)]
+    if folder.is_dir():  # else load_narrative says what is missing when the report renders
+        snap = open_snapshot(Path(settings.out_dir).resolve() / str(year) / "published.duckdb",
+                             year)
+        problems += [p.describe() for p in check_narrative(folder, snap)]
+    return problems
 
 
 def _record_renderer(path: Path, renderer: str, digests: dict) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+import zipfile
 
 import duckdb
 import pandas as pd
@@ -52,8 +53,15 @@ def test_csvs_are_byte_identical_across_runs(tables, tmp_path):
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes()
     assert not list((tmp_path / "a").glob(".*tmp"))  # no temporary left behind
-    leavers = pd.read_csv(tmp_path / "a" / "leavers_by_reason.csv")
-    assert list(leavers.columns) == ["reporting_year", "service", "reason", "count", "percent"]
+    leavers = pd.read_csv(tmp_path / "a" / "leavers_by_reason.csv", dtype=str)
+    # The stable names, each code column followed by its label column.
+    assert list(leavers.columns) == ["reporting_year", "service", "service_label", "reason",
+                                     "reason_label", "count", "percent"]
+    resignation = leavers[(leavers["reason"] == "resignation") & (leavers["service"] == "children")]
+    assert resignation["reason_label"].iloc[0] == "Resignation"
+    assert resignation["service_label"].iloc[0] == "Children's services"
+    yoy = (tmp_path / "a" / "year_on_year.csv").read_text().splitlines()
+    assert not any(".0," in line.split(",", 5)[4] + "," for line in yoy[1:])  # whole years
 
 
 def test_ods_is_deterministic_and_accessible(tables, config, tmp_path):
@@ -74,11 +82,67 @@ def test_ods_is_deterministic_and_accessible(tables, config, tmp_path):
     assert contents["Table name"].tolist() == list(tables)
 
     # One header row under the title and description lines; numbers are numeric cells.
+    # Headers in words with units, labels not codes.
     grades = pd.read_excel(first, engine="odf", sheet_name="audit_grades", header=2)
-    assert list(grades.columns) == list(tables["audit_grades"].columns)
-    good = grades[(grades["service"] == "children") & (grades["grade"] == "good")]
-    assert good["count"].iloc[0] == 60 and not isinstance(good["count"].iloc[0], str)
-    assert (grades["count"] == "[c]").any()
+    assert list(grades.columns) == ["Reporting year", "Service", "Audit grade",
+                                    "Audits (number)", "Share of audits (%)"]
+    good = grades[(grades["Service"] == "Children's services") & (grades["Audit grade"] == "Good")]
+    assert good["Audits (number)"].iloc[0] == 60
+    assert not isinstance(good["Audits (number)"].iloc[0], str)
+    assert (grades["Audits (number)"] == "[c]").any()
+    for name in tables:
+        sheet = pd.read_excel(first, engine="odf", sheet_name=name, header=2)
+        assert not [c for c in sheet.columns if "_" in str(c)], (name, list(sheet.columns))
+    cover = " ".join(str(v) for v in sheets["Cover"].iloc[:, 0].dropna())
+    assert "Publication date: not yet published (draft)" in cover  # no date set for the year
+
+
+def test_ods_cover_has_publication_date_contact_and_link(tables, tmp_path):
+    from dataclasses import replace
+
+    from psw_core.config import AuthorityConfig
+
+    config = replace(
+        AuthorityConfig(name="Northfield City Council", code="NFC", suppression_threshold=5),
+        publication={"contact": "PSW office", "email": "psw@example.gov.uk",
+                     "report_url": "https://example.gov.uk/psw", "dates": {str(YEAR): "2026-01-14"}},
+    )  # fmt: skip
+    path = write_ods(tables, tmp_path / "t.ods", config)
+    cover = pd.read_excel(path, engine="odf", sheet_name="Cover", header=None).iloc[:, 0]
+    text = " | ".join(str(v) for v in cover.dropna())
+    assert "Publication date: 14 January 2026" in text
+    assert "Contact: PSW office, psw@example.gov.uk" in text
+    assert "The report: https://example.gov.uk/psw" in text
+    with zipfile.ZipFile(path) as archive:
+        assert 'xlink:href="https://example.gov.uk/psw"' in archive.read("content.xml").decode()
+
+
+def test_spreadsheet_labels_codes_and_whole_years():
+    from assets.published.labels import for_spreadsheet, with_label_columns
+
+    ed = pd.DataFrame({"reporting_year": [YEAR] * 3, "service": ["all"] * 3,
+                       "characteristic": ["in_post_ethnicity", "in_post_gender", "leavers_gender"],
+                       "group": ["ABAN", "9", "1"], "count": [6, 12, "[c]"],
+                       "percent": [2.2, 4.5, "[c]"]})  # fmt: skip
+    shown = for_spreadsheet("equality_diversity", ed)
+    assert shown["Group"].tolist() == ["Bangladeshi", "Not specified", "Male"]
+    assert shown["Population and characteristic"].tolist() == [
+        "Staff in post: ethnicity", "Staff in post: gender", "Leavers: gender"]
+    assert list(shown.columns[-2:]) == ["People", "Share of the population (%)"]
+    csv = with_label_columns(ed)
+    assert csv["group_label"].tolist() == ["Bangladeshi", "Not specified", "Male"]
+    assert list(csv.columns[:4]) == ["reporting_year", "service", "service_label", "characteristic"]
+    yoy = pd.DataFrame({"reporting_year": [YEAR, YEAR], "previous_year": [2024.0, float("nan")]})
+    assert with_label_columns(yoy)["previous_year"].tolist() == [2024, ""]
+
+
+def test_published_labels_match_the_reports():
+    from assets.published import labels
+    from assets.report.support import tables as report
+
+    for name in ("REASON_LEAVE", "LEAVER_DESTINATION", "START_ORIGIN", "ROUTES", "GRADES",
+                 "LEARNING", "STANDARDS", "ROLE_GROUPS", "ETHNICITY", "GENDER", "AGE_BAND"):
+        assert getattr(labels, name) == getattr(report, name), name
 
 
 def test_snapshot_holds_only_the_year(warehouse, config, tmp_path):

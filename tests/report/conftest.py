@@ -1,4 +1,5 @@
-"""Report fixtures: one realistic snapshot and one render of all three formats per session."""
+"""Report fixtures: one realistic snapshot, and one render of all three formats per session of
+each document: the Cabinet paper (`rendered`) and the technical annex (`rendered_annex`)."""
 
 from __future__ import annotations
 
@@ -17,13 +18,14 @@ def snapshot_path(tmp_path_factory) -> Path:
     return build_snapshot(tmp_path_factory.mktemp("report-snapshot"))
 
 
-def render(snapshot: Path, out: Path, year: int = YEAR, formats=("html", "docx", "pdf")):
+def render(snapshot: Path, out: Path, year: int = YEAR, formats=("html", "docx", "pdf"),
+           main_qmd: str = "psw_annual_report.qmd", stem: str = "psw-annual-report"):
     from quarto_lite import render_report
 
     started = time.perf_counter()
     result = render_report(
-        project_dir=REPORT_DIR, main_qmd="psw_annual_report.qmd", out_dir=out,
-        output_stem="psw-annual-report", formats=list(formats),
+        project_dir=REPORT_DIR, main_qmd=main_qmd, out_dir=out,
+        output_stem=stem, formats=list(formats),
         params={"reporting_year": year, "snapshot": str(snapshot),
                 "narrative_dir": str(REPORT_DIR / "narrative" / str(year)),
                 "authority": "Northfield City Council"},
@@ -38,3 +40,9 @@ def render(snapshot: Path, out: Path, year: int = YEAR, formats=("html", "docx",
 @pytest.fixture(scope="session")
 def rendered(snapshot_path, tmp_path_factory):
     return render(snapshot_path, tmp_path_factory.mktemp("report-out"))
+
+
+@pytest.fixture(scope="session")
+def rendered_annex(snapshot_path, tmp_path_factory):
+    return render(snapshot_path, tmp_path_factory.mktemp("annex-out"),
+                  main_qmd="psw_technical_annex.qmd", stem="psw-technical-annex")

@@ -16,10 +16,14 @@ from quarto_lite import check_features
 
 REPORT_DIR = Path(__file__).resolve().parents[2] / "report"
 SECTIONS = [
-    "Foreword", "The year at a glance", "Our context", "Turnover and retention",
+    "Report to Cabinet", "Purpose of the report", "Recommendations", "Decision sought",
+    "Executive summary", "The year at a glance", "Our context", "Turnover and retention",
     "Recruitment", "Learning and development", "Practice quality",
-    "The social work health check", "Priorities", "Appendix A: methods and definitions",
-    "Appendix B: chart data", "Appendix C: data quality", "Appendix D: provenance",
+    "The social work health check", "Priorities",
+]  # fmt: skip
+ANNEX_SECTIONS = [
+    "Appendix A: methods and definitions", "Appendix B: chart data",
+    "Appendix C: data quality", "Appendix D: provenance",
 ]  # fmt: skip
 ID_LIKE = re.compile(r"\b[0-9a-f]{64}\b|NFC-[WCR]-", re.IGNORECASE)
 
@@ -50,6 +54,11 @@ def pdf_pages(rendered) -> list[str]:
     from pypdf import PdfReader
 
     return [page.extract_text() or "" for page in PdfReader(rendered.outputs["pdf"]).pages]
+
+
+@pytest.fixture(scope="session")
+def annex_text(rendered_annex) -> str:
+    return _text(rendered_annex.outputs["html"].read_text(encoding="utf-8"))
 
 
 def test_report_renders_all_three_formats(rendered):
@@ -121,10 +130,21 @@ def test_report_pdf_has_pages_and_figures(pdf_pages):
     assert "Figure" in " ".join(pdf_pages)
 
 
-def test_report_appendices_show_provenance_and_data_quality(html_text):
-    assert "HR-014" in html_text and "hr_workforce.csv" in html_text
-    assert "abababababababab abababababababab" in html_text  # hash shown in groups
-    assert "Target 90%" not in html_text or True  # the target line is in the chart image
+def test_report_annex_has_its_sections_in_every_format(rendered_annex, annex_text, html_text):
+    from pypdf import PdfReader
+
+    with zipfile.ZipFile(rendered_annex.outputs["docx"]) as archive:
+        docx = _text(archive.read("word/document.xml").decode("utf-8")).replace("’", "'")
+    pdf = " ".join(p.extract_text() or "" for p in PdfReader(rendered_annex.outputs["pdf"]).pages)
+    pdf = re.sub(r"\s+", " ", pdf).replace("’", "'")
+    for heading in ANNEX_SECTIONS:
+        assert heading in annex_text.replace("’", "'") and heading in docx and heading in pdf
+        assert heading not in html_text, heading  # the Cabinet paper leaves them to the annex
+
+
+def test_report_appendices_show_provenance_and_data_quality(annex_text, html_text):
+    assert "HR-014" in annex_text and "hr_workforce.csv" in annex_text
+    assert "abababababababab abababababababab" in annex_text  # hash shown in groups
     assert "the council's target of 90%" in html_text.replace("’", "'")
 
 
@@ -139,3 +159,21 @@ def test_report_equality_shows_populations_with_labels(html_text):
     assert "Equality and diversity of our workforce" in text
     assert "Staff in post" in text and "by ethnicity, both services" in text
     assert "in_post_ethnicity" not in text and "Sex or gender" not in text  # no raw names
+
+
+def test_report_chart_alt_text_states_values_and_trend(html, docx_text, pdf_pages):
+    from assets.report.support.charts import describe_bars, describe_lines
+
+    # Hand-computed: three points, highest first and lowest last.
+    assert describe_lines(["2023", "2024", "2025"], {"Children's": [16.1, "13.6", 11.6]}) == (
+        "Children's: 16.1% in 2023, 13.6% in 2024, 11.6% in 2025 (highest in 2023, lowest in "
+        "2025).")
+    assert describe_bars(["Good", "Inadequate"], {"Adults'": [40, "[c]"]}, decimals=0) == (
+        "Adults': Good 40, Inadequate [c].")
+    trend = re.search(r'<figure id="fig-turnover-trend">.*?alt="([^"]*)"', html, flags=re.S)
+    alt = htmllib.unescape(trend.group(1)).replace("’", "'")
+    assert re.search(r"Children's: [\d.]+% in 2023, [\d.]+% in 2024, [\d.]+% in 2025 \(highest in"
+                     r" \d{4}, lowest in \d{4}\)\.", alt), alt[-300:]
+    # The description is alt text only: never left as body text in any format.
+    for text in (_text(html), docx_text, " ".join(pdf_pages)):
+        assert "psw-alt" not in text and "in 2023, " not in text.replace(alt, "")

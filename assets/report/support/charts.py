@@ -89,7 +89,8 @@ def line_chart(
     ax.set_xlim(-0.3, len(positions) - 1 + max(1.2, len(positions) * 0.35))
     ax.grid(axis="y", color="#dddddd", linewidth=0.8)
     ax.legend(loc="lower left", frameon=False, fontsize=9, ncol=min(len(series), 3))
-    return _finish(fig, show)
+    labels = list(xlabels) if xlabels is not None else [str(v) for v in x]
+    return _finish(fig, show, describe_lines(labels, series, suffix))
 
 
 def bar_chart(
@@ -139,7 +140,7 @@ def bar_chart(
     ax.grid(axis="x", color="#dddddd", linewidth=0.8)
     if len(series) > 1:
         ax.legend(loc="lower right", frameon=True, fontsize=9)
-    return _finish(fig, show)
+    return _finish(fig, show, describe_bars(categories, series, suffix, decimals))
 
 
 def dot_chart(
@@ -180,12 +181,50 @@ def dot_chart(
     ax.set_ylim(-0.5, 2.6)
     ax.set_xlabel(xlabel)
     ax.grid(axis="x", color="#dddddd", linewidth=0.8)
-    return _finish(fig, show, alt)
+    return _finish(fig, show, alt=alt)
 
 
-def _finish(fig, show: bool, alt: str | None = None):
+def _values(points: Sequence, suffix: str, decimals: int = 1) -> list[str]:
+    return [_label(v, decimals, suffix) for v in points]
+
+
+def describe_lines(x: Sequence[str], series: dict[str, Sequence], suffix: str = "%") -> str:
+    """The values behind a line chart, in order, so alt text carries the trend: "Children's:
+    16.1% in 2023, 13.6% in 2024, 11.6% in 2025 (lowest in 2025)."."""
+    parts = []
+    for name, points in series.items():
+        shown = _values(points, suffix)
+        numbers = [(to_number(v), label) for v, label in zip(points, x, strict=True)
+                   if not is_shorthand(v) and to_number(v) is not None]
+        values = ", ".join(f"{v} in {label}" for v, label in zip(shown, x, strict=True))
+        extremes = ""
+        if len(numbers) > 2:
+            high = max(numbers, key=lambda n: n[0])[1]
+            low = min(numbers, key=lambda n: n[0])[1]
+            extremes = f" (highest in {high}, lowest in {low})"
+        parts.append(f"{name}: {values}{extremes}.")
+    return " ".join(parts)
+
+
+def describe_bars(categories: Sequence[str], series: dict[str, Sequence], suffix: str = "",
+                  decimals: int = 1) -> str:
+    """The value of every bar, by series: "Children's: Good 397, Outstanding 60, …"."""
+    return " ".join(
+        f"{name}: " + ", ".join(f"{c} {v}" for c, v in zip(
+            categories, _values(points, suffix, decimals), strict=True)) + "."
+        for name, points in series.items())
+
+
+def _finish(fig, show: bool, description: str = "", alt: str | None = None):
+    """Show the figure. `alt` replaces the chunk's alt text (written when the chunk runs);
+    `description` is appended to it (the values behind the chart)."""
     fig.tight_layout()
     if show:
         show_figure(fig, alt)
+        if description:  # becomes the end of the figure's alt text (quarto_lite/crossref.lua)
+            from IPython.display import Markdown, display
+
+            safe = description.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+            display(Markdown(f"[{safe}]{{.psw-alt}}"))
         return None
     return fig

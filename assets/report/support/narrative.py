@@ -5,7 +5,8 @@ Authors edit these files and never touch code. A mistake stops the render with a
 naming the file and the field, e.g.
     narrative/2025/priorities.yml, field last_year[1].status: 'done-ish' is not one of [...]
 Prose may quote a published figure as {{measure service}} (e.g. {{turnover_rate_fte children}})
-so that no number is typed by hand.
+so that no number is typed by hand, and say what the data says with {{change measure service}},
+{{highest measure}} and {{lowest measure}} (claims.placeholder_words).
 """
 
 from __future__ import annotations
@@ -133,10 +134,88 @@ SCHEMAS: dict[str, dict] = {
             },
         },
     },
+    "practitioner_quotes.yml": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["quotes"],
+        "properties": {
+            "quotes": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["text", "role", "service", "consent", "reviewed_by",
+                                 "reviewed_on"],
+                    "properties": {
+                        "text": {"type": "string", "minLength": 1, "maxLength": 600},
+                        "role": _TEXT,  # e.g. "Social worker, hospital discharge team"
+                        "service": {"enum": SERVICE_ENUM},
+                        "consent": {"const": True},  # the practitioner agreed to be quoted
+                        "reviewed_by": _TEXT,
+                        "reviewed_on": _DATE,
+                    },
+                },
+            },
+        },
+    },
+    "learning_offer.yml": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["as_at"],
+        "properties": {
+            "as_at": _DATE,
+            **{name: {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["children", "adults"],
+                "properties": {"children": {"type": "integer", "minimum": 0},
+                               "adults": {"type": "integer", "minimum": 0}},
+            } for name in ("apprentices", "practice_educators", "students")},
+            "agency_spend": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["financial_year", "pounds"],
+                "properties": {
+                    "financial_year": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+                    "pounds": {"type": "integer", "minimum": 0},
+                    "previous_pounds": {"type": "integer", "minimum": 0},
+                    "source": _TEXT,
+                },
+            },
+        },
+    },
+    "cabinet.yml": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["meeting", "meeting_date", "report_of", "author", "contact", "purpose",
+                     "recommendations", "decision_sought"],
+        "properties": {
+            "meeting": _TEXT,
+            "meeting_date": _DATE,
+            "report_of": _TEXT,
+            "author": _TEXT,
+            "contact": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "email"],
+                "properties": {"name": _TEXT, "role": _TEXT, "email": _TEXT, "phone": _TEXT},
+            },
+            "purpose": _TEXT,
+            "recommendations": {"type": "array", "minItems": 1, "items": _TEXT},
+            "decision_sought": _TEXT,
+            "wards": _TEXT,
+            "key_decision": {"type": "boolean"},
+        },
+    },
 }
 REQUIRED_YAML = ("priorities.yml", "inspection.yml", "actions.yml")
 PROSE_FILES = ("foreword.md", "practice_model.md", "practitioner_voice.md", "recognition.md")
-PLACEHOLDER = re.compile(r"\{\{\s*([a-z0-9_]+)(?:\s+(children|adults|all))?\s*\}\}")
+# Optional prose: a section shows only when its file is there.
+OPTIONAL_PROSE = ("psw_role.md", "reflections.md", "voice_of_people.md")
+PLACEHOLDER = re.compile(
+    r"\{\{\s*(?:(change|highest|lowest)\s+)?([a-z0-9_*]+)(?:\s+(children|adults|all))?\s*\}\}")
+# Any {{...}}: one that PLACEHOLDER does not read is an error, not literal text.
+ANY_PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.S)
 
 
 class NarrativeError(ValueError):
@@ -160,6 +239,19 @@ class Narrative:
     @property
     def actions(self) -> list[dict]:
         return self.data.get("actions.yml", {}).get("actions", [])
+
+    @property
+    def cabinet(self) -> dict:
+        """The cover report's facts (cabinet.yml), or {} when the year has none."""
+        return self.data.get("cabinet.yml", {})
+
+    @property
+    def practitioner_quotes(self) -> list[dict]:
+        return self.data.get("practitioner_quotes.yml", {}).get("quotes", [])
+
+    @property
+    def learning_offer(self) -> dict:
+        return self.data.get("learning_offer.yml", {})
 
     @property
     def reviewed_comments(self) -> list[dict]:
@@ -237,24 +329,50 @@ def load_narrative(folder: str | Path) -> Narrative:
         if not path.is_file():
             raise NarrativeError(f"narrative/{shown}/{name}: the file is missing.")
         narrative.prose[name] = path.read_text(encoding="utf-8").strip()
+    for name in OPTIONAL_PROSE:
+        if (folder / name).is_file():
+            narrative.prose[name] = (folder / name).read_text(encoding="utf-8").strip()
     return narrative
 
 
-def render_prose(text: str, name: str, figure) -> Md:
-    """Replace each {{measure service}} with `figure(measure, service)`; an unknown measure
-    raises NarrativeError naming the file."""
+def render_prose(text: str, name: str, figure, describe=None, source: str | None = None) -> Md:
+    """Replace each {{measure service}} with `figure(measure, service)`, and each
+    {{change|highest|lowest measure service}} with `describe(kind, measure, service)`.
+
+    A placeholder that names no published figure, or is misspelt, raises NarrativeError naming
+    the file and, when `source` (the whole file as written) is given, the line it is on."""
+
+    def where(offset: int) -> str:
+        if source is None:
+            return name
+        wanted = text[offset:].split("}}", 1)[0] + "}}"
+        for number, line in enumerate(source.splitlines(), start=1):
+            if wanted in line:
+                return f"{name}, line {number}"
+        return name
 
     def swap(match: re.Match) -> str:
-        measure, service = match.group(1), match.group(2) or "all"
-        try:
-            return str(figure(measure, service))
-        except KeyError:
+        found = PLACEHOLDER.fullmatch(match.group(0))
+        if found is None:
             raise NarrativeError(
-                f"{name}: {{{{{measure} {service}}}}} names no published figure."
+                f"{where(match.start())}: {match.group(0)} is not a placeholder the report "
+                "reads; write {{measure service}} or {{change|highest|lowest measure service}}."
+            )
+        kind, measure, service = found.group(1), found.group(2), found.group(3) or "all"
+        try:
+            if kind is None:
+                return str(figure(measure, service))
+            if describe is None:
+                raise KeyError(measure)
+            return str(describe(kind, measure, service))
+        except KeyError:
+            shown = " ".join(part for part in (kind, measure, service) if part)
+            raise NarrativeError(
+                f"{where(match.start())}: {{{{{shown}}}}} names no published figure."
             ) from None
 
-    return Md(PLACEHOLDER.sub(swap, text))
+    return Md(ANY_PLACEHOLDER.sub(swap, text))
 
 
 def placeholders(text: str) -> list[tuple[str, str]]:
-    return [(m.group(1), m.group(2) or "all") for m in PLACEHOLDER.finditer(text)]
+    return [(m.group(2), m.group(3) or "all") for m in PLACEHOLDER.finditer(text)]
