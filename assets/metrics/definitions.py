@@ -41,6 +41,11 @@ CLA = "DfE, Children looked after in England (SSDA903) definition of a looked-af
 LOCAL = "psw-report DESIGN §4 (local definition)"
 CSWW_CODES = "DfE CSWW census specification (code lists)"
 
+# DfE divides working days lost by FTE in post x 253, a fixed working year: that reproduces
+# every council's published "sickness absence rate - FTE" in DfE's file of every council (CSWW
+# 2025 release, 63 of 63 rows checked for 2022; the period's own working days do not).
+DFE_WORKING_YEAR = 253
+
 HEALTH_CHECK_THEMES = (
     "workload", "wellbeing", "stress", "supervision", "learning", "equality", "culture",
     "intention_to_stay", "practice",
@@ -105,7 +110,8 @@ _CORE = [
     Measure("absence_days_per_fte", "days per fte", _T,
             "Σ working_days_lost over directly employed spells active in P / fte_in_post.", DFE),
     Measure("absence_rate", "percent", _T,
-            "100 × Σ working_days_lost / (fte_in_post × working days in P).", DFE),
+            "100 × Σ working_days_lost / (fte_in_post × 253), 253 being DfE's fixed working "
+            "year (not the working days of P).", DFE),
     Measure("stress_absence_share", "percent", _T,
             "100 × Σ stress_days_lost / Σ working_days_lost over the same spells.", LOCAL),
     Measure("stability_rate", "percent", _T,
@@ -230,9 +236,11 @@ DECISIONS: list[tuple[str, str]] = [
      "last two years is not counted as stable for `all`."),
     ("Absence",
      "Working days lost are summed over directly employed spells active in P (in post on at "
-     "least one day), including leavers; blanks count as 0. Working days in P are Monday to "
-     "Friday less the nation's bank holidays. DfE's own absence denominator was not seen, so "
-     "the absence benchmark is marked 'differs'."),
+     "least one day), including leavers; blanks count as 0. The rate divides by FTE in post "
+     "× 253, DfE's fixed working year, which reproduces every council's published rate in "
+     "DfE's file (the period's own working days, 251 to 254, do not). DfE leaves councils "
+     "whose absence data it flags unreliable (u) out of the national rate, and the benchmark "
+     "note says which."),
     ("Caseload numerator",
      "Only allocations open at R whose worker has a spell in post at R in the same service "
      "count; an open allocation held by someone who has left is a data-quality issue and is "

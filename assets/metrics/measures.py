@@ -20,7 +20,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from assets.metrics.definitions import MEASURES
+from assets.metrics.definitions import DFE_WORKING_YEAR, MEASURES
 from assets.metrics.intervals import wilson
 from assets.staging.models import build_staging, existing_tables
 from psw_core.config import AuthorityConfig
@@ -91,6 +91,7 @@ def query_params(reporting_year: int, config: AuthorityConfig) -> dict[str, obje
         "reference_date": config.reference_date(reporting_year),
         "period_start": config.period_start(reporting_year),
         "asye_caseload_cap": int(config.targets["asye_caseload_cap"]),
+        "dfe_working_year": DFE_WORKING_YEAR,
     }
 
 

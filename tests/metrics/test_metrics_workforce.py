@@ -89,6 +89,23 @@ def test_working_days_in_period(tmp_path):
     assert days == [(253,)]
 
 
+def test_absence_rate_uses_dfe_253_days_not_the_period(tmp_path):
+    # On the financial basis P is 2023-04-01 .. 2024-03-31, whose working days are not 253;
+    # the rate still divides by FTE in post x 253 (DfE's fixed working year).
+    from metrics_scenario import config
+
+    con, frame = build(tmp_path / "f.duckdb", cfg=config(period="financial"))
+    days = con.execute(
+        "select working_days_in_period from staging.periods where reporting_year = 2024"
+    ).fetchall()[0][0]
+    assert days != 253
+    lost = value(frame, "absence_days_per_fte", "all", column="numerator")
+    fte = value(frame, "fte_in_post", "all")
+    assert value(frame, "absence_rate", "all") == pytest.approx(100 * lost / (fte * 253))
+    assert value(frame, "absence_rate", "all", column="denominator") == pytest.approx(fte * 253)
+    con.close()
+
+
 def test_headline_rows_carry_wilson_only_for_counts(measures):
     # turnover_rate_headcount all: 1/4 -> Wilson 4.5587 to 69.9358 (percent)
     assert value(measures, "turnover_rate_headcount", "all", column="ci_lower") == (

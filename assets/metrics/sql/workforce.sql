@@ -103,11 +103,12 @@ measures as (
     select scope, 'absence_days_per_fte', days_lost / nullif(fte_in_post, 0), days_lost,
         fte_in_post
     from totals
-    -- DfE CSWW "sickness absence rate - FTE": days lost / (FTE in post x working days in P).
+    -- DfE CSWW "sickness absence rate - FTE": days lost / (FTE in post x 253), DfE's fixed
+    -- working year, not the period's own working days (docs/measures.md, "Absence").
     union all
     select scope, 'absence_rate',
-        100 * days_lost / nullif(fte_in_post * working_days_in_period, 0), days_lost,
-        fte_in_post * working_days_in_period
+        100 * days_lost / nullif(fte_in_post * $dfe_working_year, 0), days_lost,
+        fte_in_post * $dfe_working_year
     from totals
     -- Local definition (DESIGN §4): stress share of days lost.
     union all
