@@ -6,8 +6,12 @@ a measure that is not registered here. Fields:
 
 - `unit`: one of UNITS.
 - `section`: the report section the measure belongs to.
-- `wilson`: True for proportions of counts, which carry a 95% Wilson interval (n = the integer
-  denominator) and a Newcombe interval on year-on-year changes.
+- `interval`: the measure's 95% interval method, one of INTERVALS (DESIGN §4 "Intervals"):
+  `wilson` for true proportions of a count, `poisson` for counts over FTE or headcount
+  (`events_from` names the integer count of events), `clustered` for survey answers (computed
+  in the family's SQL with the respondent as the unit), `none` for everything else (a census
+  response rate, FTE ratios of posts, means of days). Changes between years carry the MOVER
+  interval built from the two years' intervals; a measure with `none` has no direction word.
 - `count_kind`: what the integer counts behind the measure count, for disclosure control:
   `people`, `cases`, `responses` or `none`.
 - `breakdown_only`: True when the measure appears only with a breakdown (not in the headline file).
@@ -69,10 +73,28 @@ class Measure:
     section: str
     definition: str
     source: str
-    wilson: bool = False
+    interval: str = "none"
     count_kind: str = "none"
     services: tuple[str, ...] = ("children", "adults", "all")
     breakdown_only: bool = False
+    events_from: str | None = None  # poisson: the measure whose numerator counts the events
+
+    @property
+    def wilson(self) -> bool:
+        return self.interval == "wilson"
+
+
+INTERVALS = {
+    "wilson": "95% Wilson score interval on the count and its denominator (a true proportion); "
+    "a change between years has Newcombe's hybrid score interval.",
+    "poisson": "95% exact Poisson interval on the number of leavers behind the rate, scaled to "
+    "the rate (events over exposure); a change between years has the MOVER interval.",
+    "clustered": "95% interval with the respondent as the unit (linearised variance of a ratio "
+    "over respondents, so a design effect for answers that come several to a respondent); a "
+    "change between years has the MOVER interval.",
+    "none": "No interval: the report gives the figures ('from X to Y') without a direction "
+    "word.",
+}
 
 
 _T, _R, _L, _P, _H = (
@@ -95,10 +117,12 @@ _CORE = [
     Measure("turnover_rate_fte", "percent", _T,
             "100 × leavers_fte / fte_in_post (the DfE definition). With breakdown "
             "`rolling_12_month`: at each month end M in P, 100 × Σ fte of leavers in "
-            "(M − 12 months, M] / fte in post at M.", DFE),
+            "(M − 12 months, M] / fte in post at M.", DFE, interval="poisson",
+            events_from="turnover_rate_headcount"),
     Measure("turnover_rate_headcount", "percent", _T,
             "100 × distinct directly employed leavers in P / headcount_in_post.",
-            f"{DFE}; {SFC} (adults' turnover is on headcount)", wilson=True, count_kind="people"),
+            f"{DFE}; {SFC} (adults' turnover is on headcount)", interval="poisson",
+            events_from="turnover_rate_headcount", count_kind="people"),
     Measure("vacancy_rate_fte", "percent", _R,
             "100 × vacancies_fte (hr_vacancies) / (vacancies_fte + fte_in_post).", DFE),
     Measure("agency_rate_fte", "percent", _T,
@@ -106,7 +130,7 @@ _CORE = [
             DFE),
     Measure("agency_rate_headcount", "percent", _T,
             "100 × agency headcount in post at R / (agency headcount + headcount_in_post).",
-            SFC, count_kind="people"),
+            SFC, interval="wilson", count_kind="people"),
     Measure("absence_days_per_fte", "days per fte", _T,
             "Σ working_days_lost over directly employed spells active in P / fte_in_post.", DFE),
     Measure("absence_rate", "percent", _T,
@@ -116,7 +140,7 @@ _CORE = [
             "100 × Σ stress_days_lost / Σ working_days_lost over the same spells.", LOCAL),
     Measure("stability_rate", "percent", _T,
             "100 × headcount in post at R whose spell started on or before R − 2 years / "
-            "headcount_in_post.", f"{DFE} (time in service); {LOCAL}", wilson=True,
+            "headcount_in_post.", f"{DFE} (time in service); {LOCAL}", interval="wilson",
             count_kind="people"),
     Measure("caseload_fte", "cases per fte", _P,
             "Allocations open at R held by in-post workers (agency included; a case held by two "
@@ -128,29 +152,30 @@ _CORE = [
     Measure("supervision_compliance", "percent", _P,
             "100 × compliant worker-months / eligible worker-months (agency included). Eligible: "
             "a spell in post on the first and last day of a calendar month inside P; compliant: "
-            "≥ 1 session in the month (≥ 2 when the spell has asye = 1).", LGA_S5, wilson=True,
+            "≥ 1 session in the month (≥ 2 when the spell has asye = 1).", LGA_S5, interval="wilson",
             count_kind="people"),
     Measure("asye_caseload_within_cap", "percent", _P,
             "100 × directly employed asye = 1 spells in post at R whose worker holds at most the "
-            "cap in open allocations at R / such spells.", ASYE, wilson=True, count_kind="people"),
+            "cap in open allocations at R / such spells.", ASYE, interval="wilson", count_kind="people"),
     Measure("assessment_timeliness", "percent", _P,
             "100 × assessments completed in P within timescale / assessments completed in P "
             "(agency included). single_assessment: 45 working days counted from the day after "
             "the start; care_act_assessment: 28 calendar days; `other` only with a timescale "
-            "in authority.yml.", TIMELY, wilson=True, count_kind="cases"),
+            "in authority.yml.", TIMELY, interval="wilson", count_kind="cases"),
     Measure("audits_good_or_better", "percent", _P,
-            "100 × audits in P graded good or outstanding / audits in P.", LOCAL, wilson=True,
+            "100 × audits in P graded good or outstanding / audits in P.", LOCAL, interval="wilson",
             count_kind="cases"),
     Measure("learning_hours_per_fte", "hours per fte", _L,
             "Σ hours completed in P by directly employed workers in post at R / fte_in_post "
             "(service of the spell in post at R). With breakdown `category`: the hours of that "
             "learning category / fte_in_post.", f"{LOCAL}; LGA employer standard 6 (CPD)"),
     Measure("health_check_response_rate", "percent", _H,
-            "100 × responses / headcount invited.", LGA, wilson=True, count_kind="responses"),
+            "100 × responses / headcount invited (a census: no interval).", LGA,
+            count_kind="responses"),
     Measure("health_check_score_wellbeing", "score 0-100", _H,
             "Mean over all answers to the wellbeing items (standard 0) of (v − 1) / 4 × 100, "
             "v reversed (6 − v) for reverse-scored items. Denominator = respondents.", LGA,
-            count_kind="responses"),
+            interval="clustered", count_kind="responses"),
     Measure("hours_over_contract_mean", "hours per week", _H,
             "Mean hours_over_contract over respondents who answered (numerator = Σ hours, "
             "denominator = respondents).", LOCAL, count_kind="responses"),
@@ -161,18 +186,26 @@ _STANDARDS = [
             f"LGA standard {n} ({label}): mean over all answers to the standard's items of "
             "(v − 1) / 4 × 100, v reversed (6 − v) for reverse-scored items. Denominator = "
             "respondents. With breakdown `role_group`: the same by respondent role.", LGA,
-            count_kind="responses")
+            interval="clustered", count_kind="responses")
     for n, label in LGA_STANDARDS.items()
 ]
 
 _THEMES = [
-    Measure(f"health_check_agree_{theme}", "percent", _H,
-            f"100 × answers of 4 or 5 / answers, over the `{theme}` items, as given (not "
-            "reversed).", LGA, wilson=True, count_kind="responses")
+    Measure(f"health_check_favourable_{theme}", "percent", _H,
+            f"100 × favourable answers / answers, over the `{theme}` items, each item's "
+            "polarity aligned: 4 or 5 is favourable for an ordinary item, 1 or 2 for an item "
+            "whose agreement is unfavourable (codebook reverse_scored = 1). Items of opposite "
+            "polarity are never pooled as given.", LGA, interval="clustered",
+            count_kind="responses")
     for theme in HEALTH_CHECK_THEMES
 ]
 
 _BREAKDOWN_ONLY = [
+    Measure("health_check_agree_item", "percent", _H,
+            "100 × answers of 4 or 5 / answers to one statement, as given. Breakdown "
+            "`item:<theme>:<agree|disagree>` names the statement's theme and which answer is "
+            "favourable; the category is the statement's text.", LGA, interval="wilson",
+            count_kind="responses", breakdown_only=True),
     Measure("in_post_share", "percent", _T,
             "100 × headcount in post in the category / headcount_in_post (breakdowns: ethnicity, "
             "gender, age_band).", CSWW_CODES, count_kind="people", breakdown_only=True),
@@ -209,6 +242,23 @@ MEASURES: dict[str, Measure] = {
 def wilson_measures() -> list[str]:
     """Names of the measures that are proportions of counts (Wilson intervals)."""
     return [m.name for m in MEASURES.values() if m.wilson]
+
+
+def _check_registry() -> None:
+    """A registry entry that names an unknown interval method or events measure fails here,
+    at import, rather than silently publishing no interval."""
+    for m in MEASURES.values():
+        if m.interval not in INTERVALS:
+            raise ValueError(f"{m.name}: interval {m.interval!r} is not one of {list(INTERVALS)}")
+        if (m.interval == "poisson") != (m.events_from is not None) or (
+            m.events_from is not None and m.events_from not in MEASURES
+        ):
+            raise ValueError(f"{m.name}: a poisson interval needs events_from naming a measure")
+        if m.unit not in UNITS:
+            raise ValueError(f"{m.name}: unit {m.unit!r} is not one of {UNITS}")
+
+
+_check_registry()
 
 
 # Every ambiguity met while implementing DESIGN §4, with the choice made. Mirrored in

@@ -106,15 +106,31 @@ def test_absence_rate_uses_dfe_253_days_not_the_period(tmp_path):
     con.close()
 
 
-def test_headline_rows_carry_wilson_only_for_counts(measures):
-    # turnover_rate_headcount all: 1/4 -> Wilson 4.5587 to 69.9358 (percent)
+def test_turnover_carries_exact_poisson_intervals(measures):
+    # Leavers are not a subset of those in post at R, so turnover is events over exposure:
+    # exact Poisson limits for k leavers are chi2(0.025; 2k)/2 and chi2(0.975; 2k + 2)/2.
+    # all: 1 leaver over headcount 4: 25% x [0.025318, 5.571643]
     assert value(measures, "turnover_rate_headcount", "all", column="ci_lower") == (
-        pytest.approx(4.558726, abs=1e-6))
+        pytest.approx(25 * 0.0253178, rel=1e-5))
     assert value(measures, "turnover_rate_headcount", "all", column="ci_upper") == (
-        pytest.approx(69.935816, abs=1e-6))
-    # FTE-based rates carry none
+        pytest.approx(25 * 5.5716434, rel=1e-5))
+    # FTE turnover, children: 1.8 FTE over 2 leavers (w3, w5's move) / 1.5 FTE = 120%,
+    # so 60 points an event: 60 x [0.242209, 7.224688]
+    assert value(measures, "turnover_rate_fte", "children", column="ci_lower") == (
+        pytest.approx(60 * 0.2422093, rel=1e-5))
+    assert value(measures, "turnover_rate_fte", "children", column="ci_upper") == (
+        pytest.approx(60 * 7.2246877, rel=1e-5))
+    # No leavers (adults): 0 to the rate one leaver would give x 3.688879
+    assert value(measures, "turnover_rate_headcount", "adults", column="ci_lower") == 0
+    assert value(measures, "turnover_rate_headcount", "adults", column="ci_upper") == (
+        pytest.approx(50 * 3.6888794, rel=1e-5))
+
+
+def test_ratios_of_posts_and_days_carry_no_interval(measures):
     import math
-    assert math.isnan(value(measures, "turnover_rate_fte", "all", column="ci_lower"))
+
+    for measure in ("vacancy_rate_fte", "agency_rate_fte", "absence_rate", "caseload_fte"):
+        assert math.isnan(value(measures, measure, "all", column="ci_lower")), measure
 
 
 def test_units_and_sources(measures):

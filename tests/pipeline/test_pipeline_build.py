@@ -23,7 +23,7 @@ DESIGN_MEASURES = {
     "hours_over_contract_mean",
     *{f"health_check_score_standard_{n}" for n in range(1, 9)},
 }
-AGREE = re.compile(r"^health_check_agree_[a-z_]+$")
+AGREE = re.compile(r"^health_check_favourable_[a-z_]+$")
 RAW_ID = re.compile(r"NFC-[WCRAU]-\d{6}")
 
 
