@@ -113,5 +113,15 @@ def test_benchmarks_name_release_and_match(tmp_path):
     # Skills for Care adults' turnover is on headcount: our FTE rate 'differs'
     assert frame.loc[("turnover_rate_fte", "adults", 2023), "definition_match"] == "differs"
     assert frame.loc[("turnover_rate_headcount", "adults", 2023), "benchmark_value"] == 14.5
+    # Skills for Care counts its 'social worker' job role, we count managers too: context
+    adults = frame.loc[("turnover_rate_headcount", "adults", 2023)]
+    assert adults["definition_match"] == "differs" and "org roles 1-3" in adults["note"]
+    # The DfE pair is exact only on the DfE period basis
+    financial = build_benchmarks(con, config(period="financial")).set_index(
+        ["measure", "service", "reporting_year"])
+    row = financial.loc[("turnover_rate_fte", "children", 2023)]
+    assert row["definition_match"] == "differs" and "31 March" in row["note"]
+    absence = frame.loc[("absence_rate", "children", 2023)]
+    assert absence["definition_match"] == "exact" and "Sefton" in absence["note"]
     wales = build_benchmarks(con, config(nation="wales"))
     assert set(wales["nation"]) == {"Wales"}
