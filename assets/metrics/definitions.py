@@ -138,6 +138,10 @@ _CORE = [
             "year (not the working days of P).", DFE),
     Measure("stress_absence_share", "percent", _T,
             "100 × Σ stress_days_lost / Σ working_days_lost over the same spells.", LOCAL),
+    Measure("stress_absence_headcount", "headcount", _T,
+            "Distinct directly employed workers active in P with stress_days_lost > 0: the "
+            "people the stress share rests on, which disclosure control counts.", LOCAL,
+            count_kind="people"),
     Measure("stability_rate", "percent", _T,
             "100 × headcount in post at R whose spell started on or before R − 2 years / "
             "headcount_in_post.", f"{DFE} (time in service); {LOCAL}", interval="wilson",
@@ -356,6 +360,7 @@ _TITLES = {
     "absence_days_per_fte": "Sickness absence: days lost per FTE",
     "absence_rate": "Sickness absence rate",
     "stress_absence_share": "Share of sickness absence due to stress",
+    "stress_absence_headcount": "People with sickness absence due to stress",
     "stability_rate": "Stability rate",
     "caseload_fte": "Average caseload",
     "children_looked_after": "Children looked after",

@@ -24,11 +24,13 @@ from assets.published.disclosure import (
     category_totals,
     equal_value_links,
     format_cell,
+    group_disclosed,
     mask,
     present,
     primary_suppressed,
     secondary_suppress,
     service_totals,
+    zero_pattern_suppressed,
 )
 from psw_core.config import AuthorityConfig
 
@@ -70,12 +72,14 @@ HEADLINE_RULES: tuple[HeadlineRule, ...] = (
             "agency_rate_headcount",
             "absence_days_per_fte",
             "absence_rate",
-            "stress_absence_share",
             "caseload_fte",
         )
     ),
     HeadlineRule("leavers_fte", "people", ("numerator",), ("turnover_rate_headcount", "numerator")),
     HeadlineRule("starters_fte", "people", ("numerator",)),
+    # Health data: the ordinary rule on the people with stress absence (DESIGN §4).
+    HeadlineRule("stress_absence_share", "people", (), ("stress_absence_headcount", "value")),
+    HeadlineRule("stress_absence_headcount", "people", ("value",)),
     HeadlineRule("children_looked_after", "cases", ("value",)),
     HeadlineRule("assessment_timeliness", "cases", ("numerator", "denominator")),
     HeadlineRule("audits_good_or_better", "cases", ("numerator", "denominator")),
@@ -93,8 +97,8 @@ HEADLINE_RULES: tuple[HeadlineRule, ...] = (
 HEADLINE_MEASURES = (
     "fte_in_post", "headcount_in_post", "starters_fte", "leavers_fte", "turnover_rate_fte",
     "turnover_rate_headcount", "vacancy_rate_fte", "agency_rate_fte", "agency_rate_headcount",
-    "absence_days_per_fte", "absence_rate", "stress_absence_share", "stability_rate",
-    "caseload_fte", "children_looked_after", "supervision_compliance",
+    "absence_days_per_fte", "absence_rate", "stress_absence_share", "stress_absence_headcount",
+    "stability_rate", "caseload_fte", "children_looked_after", "supervision_compliance",
     "asye_caseload_within_cap", "assessment_timeliness", "audits_good_or_better",
     "learning_hours_per_fte", "health_check_response_rate", "hours_over_contract_mean",
 )  # fmt: skip
@@ -132,14 +136,18 @@ class BreakdownTable:
     count_from: str = "numerator"  # where the count of people/cases/responses is
     value_from: str | None = None  # "measure:column" whose figure is published as `value`
     group_by_measure: bool = False  # the measure names the group (e.g. population, standard)
+    public_totals: tuple[str, ...] = ()  # breakdown-label prefixes whose Total the intruder
+    # knows from exempt headline figures (in post: headcount_in_post; leavers: turnover rate
+    # x headcount): never suppressed, protection falls on the categories
     small_from: tuple[str, ...] = ()  # other counts (e.g. a share's numerator) that, when
     # 1..threshold, make the cell [c] too (a 10% agree share of 30 answers names 3 people)
 
 
 BREAKDOWN_TABLES: tuple[BreakdownTable, ...] = (
-    BreakdownTable("leavers_by_reason", ("leavers_headcount:reason_leave",), "people", "reason"),
+    BreakdownTable("leavers_by_reason", ("leavers_headcount:reason_leave",), "people", "reason",
+                   public_totals=("",)),
     BreakdownTable("leavers_by_destination", ("leavers_headcount:leaver_destination",), "people",
-                   "destination"),
+                   "destination", public_totals=("",)),
     BreakdownTable("starters_by_origin", ("starters_headcount:start_origin",), "people", "origin"),
     # Routes overlap (a Frontline graduate may also be in the ASYE), so no Total row.
     BreakdownTable("starters_by_route", ("starters_headcount:route",), "people", "route",
@@ -166,6 +174,7 @@ BREAKDOWN_TABLES: tuple[BreakdownTable, ...] = (
          "starters_headcount:ethnicity", "starters_headcount:gender", "starters_headcount:age_band",
          "leavers_headcount:ethnicity", "leavers_headcount:gender", "leavers_headcount:age_band"),
         "people", "group", breakdown_label="characteristic", group_by_measure=True,
+        public_totals=("in_post_", "leavers_"),
     ),
 )  # fmt: skip
 
@@ -405,12 +414,27 @@ def protect_breakdown(rows: pd.DataFrame, spec: BreakdownTable, threshold: int) 
         for _, same_service in frame.loc[total_rows].groupby("service"):
             constraints += equal_value_links(frame, same_service.index, protected)
     if spec.additive or spec.value_additive:
-        constraints += service_totals(frame, ["reporting_year", "breakdown", "category"])
+        # People counted once in `all` (movers, workers in both services): all ≤ the sum.
+        constraints += service_totals(frame, ["reporting_year", "breakdown", "category"],
+                                      movers=spec.kind == "people")
     primary = primary_suppressed(frame["count"], threshold)
     if "_small" in frame:
         primary |= primary_suppressed(frame["_small"], threshold)
         frame = frame.drop(columns="_small")
-    frame["suppressed"] = secondary_suppress(frame[protected], primary, constraints, threshold)
+    if spec.kind == "people":
+        primary = zero_pattern_suppressed(frame, ["reporting_year", "breakdown", "category"],
+                                          frame["count"], primary)
+    if spec.additive:
+        primary |= group_disclosed(frame, constraints, frame["count"], threshold)
+    is_total = frame["category"] == TOTAL_LABEL
+    public = is_total & frame["breakdown"].astype(str).map(
+        lambda b: any(b.startswith(p) for p in spec.public_totals)).astype(bool)
+    # A population's Total is shown in several tables (starters by origin and by ethnicity):
+    # hiding it in one as secondary suppression would be undone by another, so protection
+    # falls on the categories; a Total that is small itself stays [c] everywhere.
+    public = (public | is_total) & ~primary
+    frame["suppressed"] = secondary_suppress(frame[protected], primary, constraints, threshold,
+                                             fixed=public)
     frame.attrs["constraints"] = constraints
     return frame
 
@@ -511,6 +535,24 @@ def _year_on_year(
     return _sort_services(out.assign(category=""), ["reporting_year", "measure", "category"]).drop(
         columns="category"
     ).reset_index(drop=True)
+
+
+def protect_year(measures: pd.DataFrame, reporting_year: int, threshold: int
+                 ) -> dict[str, pd.DataFrame]:
+    """The disclosure-controlled headline and breakdown tables of one year, from a frame shaped
+    like `metrics.measures` (every year up to `reporting_year` for the headline), without a
+    warehouse: what `build_published` publishes, and what the intruder test attacks."""
+    measures = measures.copy()
+    for column in ("breakdown", "category"):
+        measures[column] = measures[column].fillna("").astype(str)
+    headline = _headline_cells(protect_headline(_headline_rows(measures), threshold))
+    tables = {"headline_measures": headline[headline["reporting_year"] == reporting_year]
+              .reset_index(drop=True)}
+    this_year = measures[measures["reporting_year"] == reporting_year]
+    for spec in BREAKDOWN_TABLES:
+        rows = _select_breakdowns(this_year, spec)
+        tables[spec.name] = breakdown_cells(protect_breakdown(rows, spec, threshold), spec)
+    return tables
 
 
 def assert_no_identifiers(tables: dict[str, pd.DataFrame]) -> None:

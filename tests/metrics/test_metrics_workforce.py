@@ -70,6 +70,10 @@ def measures(tmp_path_factory):
         ("stress_absence_share", "children", 26.315789473684212),
         ("stress_absence_share", "adults", 0.0),
         ("stress_absence_share", "all", 20.0),
+        # people with stress absence, active in P: w1 (4 days), w3 (1); w7 ended before P
+        ("stress_absence_headcount", "children", 2),
+        ("stress_absence_headcount", "adults", 0),
+        ("stress_absence_headcount", "all", 2),
         # stability (start <= 2022-09-30): w1 of {w1, w2}; w6 of {w5, w6}; 2 of 4
         ("stability_rate", "children", 50.0),
         ("stability_rate", "adults", 50.0),

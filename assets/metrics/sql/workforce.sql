@@ -32,7 +32,10 @@ employed as (
             where in_post_at_reference_date and started_two_years_before
         ) as stable_headcount,
         sum(working_days_lost) filter (where active_in_period) as days_lost,
-        sum(stress_days_lost) filter (where active_in_period) as stress_days_lost
+        sum(stress_days_lost) filter (where active_in_period) as stress_days_lost,
+        count(distinct worker_id) filter (
+            where active_in_period and stress_days_lost > 0
+        ) as stress_absence_headcount
     from scoped
     where agency_worker = 0
     group by scope
@@ -115,6 +118,12 @@ measures as (
     select scope, 'stress_absence_share', 100 * stress_days_lost / nullif(days_lost, 0),
         stress_days_lost, days_lost
     from totals
+    -- The people behind the stress share (health data): disclosure control counts them.
+    union all
+    select scope, 'stress_absence_headcount', stress_absence_headcount,
+        stress_absence_headcount, null
+    from totals
+    where days_lost > 0
     -- DfE CSWW "time in service" (local rate): in post at R with 2+ years in the spell.
     union all
     select scope, 'stability_rate', 100 * stable_headcount / nullif(headcount_in_post, 0),
