@@ -311,9 +311,14 @@ DECISIONS: list[tuple[str, str]] = [
      "The mean is over answers (as DESIGN §4 says), not over respondents; numerator is blank "
      "and denominator is the number of respondents who answered at least one item of the "
      "standard, for disclosure control. Standards 2-8 without codebook items get no row."),
-    ("Agree shares",
-     "Wilson intervals use answers as n; answers from one respondent are not independent, so "
-     "the interval is narrower than it should be for multi-item themes."),
+    ("Survey polarity and intervals",
+     "A theme's favourable share aligns each item's polarity with the codebook's "
+     "reverse_scored (1: agreeing is unfavourable, so 1 or 2 is favourable); the share agreeing "
+     "is published per statement. Theme shares and scores take the respondent as the unit: "
+     "the linearised variance of a ratio over respondents gives an effective sample size "
+     "(design effect at least 1; the number of respondents when the share is 0 or 100%), and "
+     "the Wilson interval uses it. A statement's agree share has one answer per respondent "
+     "and a plain Wilson interval."),
     ("Hours over contract",
      "numerator = Σ hours, denominator = respondents who answered."),
     ("Breakdowns",
@@ -326,10 +331,15 @@ DECISIONS: list[tuple[str, str]] = [
     ("Headcount turnover above 100%",
      "When leavers exceed the headcount in post, no Wilson interval is given."),
     ("Year-on-year changes",
-     "Only consecutive reporting years. Proportions of counts get a Newcombe hybrid score "
-     "interval and 'rose'/'fell' only when it excludes 0, else 'was similar to'. Other measures "
-     "have no interval; their direction is the sign of the change ('was unchanged' at 0) and "
-     "method says 'no interval'."),
+     "Only consecutive reporting years. The change's interval is MOVER on the two years' "
+     "intervals (Newcombe's hybrid score method for Wilson intervals); 'rose'/'fell' only "
+     "when it excludes 0, else 'was similar to'. A measure with no interval method gets "
+     "direction 'not tested' and the report gives the two figures with no direction word."),
+    ("Turnover intervals",
+     "Leavers are not a subset of those in post at R, so turnover is events over exposure: "
+     "an exact Poisson interval on the number of leavers (people), scaled to the rate; for "
+     "FTE turnover the FTE per leaver is taken as fixed. With no leavers the upper limit is "
+     "the rate 3.69 leavers would give at one FTE or person each."),
     ("Rolling turnover",
      "Month ends inside P only. Leavers in P come from this year's extract and leavers in the "
      "previous P from the previous year's extract; FTE in post at M from this year's extract."),
@@ -407,8 +417,7 @@ def _entry(m: Measure) -> list[str]:
     facts = [f"Unit: {_UNITS_SHOWN.get(m.unit, m.unit)}."]
     if len(m.services) != 3:
         facts.append(f"Given for {' and '.join(f'`{s}`' for s in m.services)} only.")
-    if m.wilson:
-        facts.append("Has a 95% Wilson interval.")
+    facts.append(f"Interval: {INTERVALS[m.interval]}")
     if m.count_kind != "none":
         facts.append(f"Suppressed when it rests on a small number of {_COUNTS[m.count_kind]}.")
     if m.breakdown_only:
@@ -448,11 +457,17 @@ def render_markdown() -> str:
         "between services (leaving one with reason 'moved within the LA' and starting in the "
         "other within 7 days) is a leaver and a starter for each service but neither for `all`.",
         "",
-        "Rates of counts carry a 95% Wilson score interval (the entry says so); changes "
-        "between years of these carry a Newcombe interval, and the report says a figure rose "
-        "or fell only when that interval excludes zero. FTE-based rates carry no interval. "
-        "Each entry says what the counts behind the measure count (people, cases or survey "
-        "responses), which is what disclosure control protects.",
+        "Each entry names its interval method: a Wilson interval for a true proportion of a "
+        "count; an exact Poisson interval for turnover (leavers over FTE or headcount in "
+        "post); an interval with the respondent as the unit for the health check (answers "
+        "come several to a respondent); or none (FTE ratios of posts, days lost, caseloads, "
+        "the response rate of a survey sent to everyone). The workforce figures are a census: "
+        "their intervals describe year-to-year variation. A change between years combines the "
+        "two years' intervals (Newcombe for proportions, MOVER otherwise); the report says a "
+        "figure rose or fell only when that interval excludes zero, 'was similar to' with the "
+        "change in points otherwise, and 'from X to Y' with no direction word for a measure "
+        "with no interval. Each entry also says what the counts behind the measure count "
+        "(people, cases or survey responses), which is what disclosure control protects.",
         "",
     ]
     for section in dict.fromkeys(m.section for m in MEASURES.values()):
