@@ -26,13 +26,16 @@ def read_reference(path: str | Path) -> pd.DataFrame:
 
 
 def compute_benchmarks(
-    con: duckdb.DuckDBPyConnection, nation: str, national: pd.DataFrame, mapping: pd.DataFrame
+    con: duckdb.DuckDBPyConnection, nation: str, national: pd.DataFrame, mapping: pd.DataFrame,
+    period: str = "dfe",
 ) -> pd.DataFrame:
-    """Join the national series to our measures for one nation."""
+    """Join the national series to our measures for one nation; a pair is `exact` only on
+    the DfE period basis (every national series is for the year to 30 September)."""
     con.register("_national", national)
     con.register("_benchmark_map", mapping)
     try:
-        return con.execute(SQL.read_text(encoding="utf-8"), {"nation": nation}).df()
+        return con.execute(SQL.read_text(encoding="utf-8"),
+                           {"nation": nation, "period": period}).df()
     finally:
         con.unregister("_national")
         con.unregister("_benchmark_map")
@@ -46,7 +49,8 @@ def build_benchmarks(
 ) -> pd.DataFrame:
     """Rebuild `metrics.benchmarks` for the authority's nation; returns the frame."""
     frame = compute_benchmarks(
-        con, config.nation, read_reference(benchmarks_path), read_reference(map_path)
+        con, config.nation, read_reference(benchmarks_path), read_reference(map_path),
+        config.period,
     )
     con.execute("create schema if not exists metrics")
     con.register("_benchmarks_frame", frame)

@@ -6,8 +6,12 @@ a measure that is not registered here. Fields:
 
 - `unit`: one of UNITS.
 - `section`: the report section the measure belongs to.
-- `wilson`: True for proportions of counts, which carry a 95% Wilson interval (n = the integer
-  denominator) and a Newcombe interval on year-on-year changes.
+- `interval`: the measure's 95% interval method, one of INTERVALS (DESIGN §4 "Intervals"):
+  `wilson` for true proportions of a count, `poisson` for counts over FTE or headcount
+  (`events_from` names the integer count of events), `clustered` for survey answers (computed
+  in the family's SQL with the respondent as the unit), `none` for everything else (a census
+  response rate, FTE ratios of posts, means of days). Changes between years carry the MOVER
+  interval built from the two years' intervals; a measure with `none` has no direction word.
 - `count_kind`: what the integer counts behind the measure count, for disclosure control:
   `people`, `cases`, `responses` or `none`.
 - `breakdown_only`: True when the measure appears only with a breakdown (not in the headline file).
@@ -41,6 +45,11 @@ CLA = "DfE, Children looked after in England (SSDA903) definition of a looked-af
 LOCAL = "psw-report DESIGN §4 (local definition)"
 CSWW_CODES = "DfE CSWW census specification (code lists)"
 
+# DfE divides working days lost by FTE in post x 253, a fixed working year: that reproduces
+# every council's published "sickness absence rate - FTE" in DfE's file of every council (CSWW
+# 2025 release, 63 of 63 rows checked for 2022; the period's own working days do not).
+DFE_WORKING_YEAR = 253
+
 HEALTH_CHECK_THEMES = (
     "workload", "wellbeing", "stress", "supervision", "learning", "equality", "culture",
     "intention_to_stay", "practice",
@@ -64,10 +73,28 @@ class Measure:
     section: str
     definition: str
     source: str
-    wilson: bool = False
+    interval: str = "none"
     count_kind: str = "none"
     services: tuple[str, ...] = ("children", "adults", "all")
     breakdown_only: bool = False
+    events_from: str | None = None  # poisson: the measure whose numerator counts the events
+
+    @property
+    def wilson(self) -> bool:
+        return self.interval == "wilson"
+
+
+INTERVALS = {
+    "wilson": "95% Wilson score interval on the count and its denominator (a true proportion); "
+    "a change between years has Newcombe's hybrid score interval.",
+    "poisson": "95% exact Poisson interval on the number of leavers behind the rate, scaled to "
+    "the rate (events over exposure); a change between years has the MOVER interval.",
+    "clustered": "95% interval with the respondent as the unit (linearised variance of a ratio "
+    "over respondents, so a design effect for answers that come several to a respondent); a "
+    "change between years has the MOVER interval.",
+    "none": "No interval: the report gives the figures ('from X to Y') without a direction "
+    "word.",
+}
 
 
 _T, _R, _L, _P, _H = (
@@ -90,10 +117,12 @@ _CORE = [
     Measure("turnover_rate_fte", "percent", _T,
             "100 × leavers_fte / fte_in_post (the DfE definition). With breakdown "
             "`rolling_12_month`: at each month end M in P, 100 × Σ fte of leavers in "
-            "(M − 12 months, M] / fte in post at M.", DFE),
+            "(M − 12 months, M] / fte in post at M.", DFE, interval="poisson",
+            events_from="turnover_rate_headcount"),
     Measure("turnover_rate_headcount", "percent", _T,
             "100 × distinct directly employed leavers in P / headcount_in_post.",
-            f"{DFE}; {SFC} (adults' turnover is on headcount)", wilson=True, count_kind="people"),
+            f"{DFE}; {SFC} (adults' turnover is on headcount)", interval="poisson",
+            events_from="turnover_rate_headcount", count_kind="people"),
     Measure("vacancy_rate_fte", "percent", _R,
             "100 × vacancies_fte (hr_vacancies) / (vacancies_fte + fte_in_post).", DFE),
     Measure("agency_rate_fte", "percent", _T,
@@ -101,16 +130,21 @@ _CORE = [
             DFE),
     Measure("agency_rate_headcount", "percent", _T,
             "100 × agency headcount in post at R / (agency headcount + headcount_in_post).",
-            SFC, count_kind="people"),
+            SFC, interval="wilson", count_kind="people"),
     Measure("absence_days_per_fte", "days per fte", _T,
             "Σ working_days_lost over directly employed spells active in P / fte_in_post.", DFE),
     Measure("absence_rate", "percent", _T,
-            "100 × Σ working_days_lost / (fte_in_post × working days in P).", DFE),
+            "100 × Σ working_days_lost / (fte_in_post × 253), 253 being DfE's fixed working "
+            "year (not the working days of P).", DFE),
     Measure("stress_absence_share", "percent", _T,
             "100 × Σ stress_days_lost / Σ working_days_lost over the same spells.", LOCAL),
+    Measure("stress_absence_headcount", "headcount", _T,
+            "Distinct directly employed workers active in P with stress_days_lost > 0: the "
+            "people the stress share rests on, which disclosure control counts.", LOCAL,
+            count_kind="people"),
     Measure("stability_rate", "percent", _T,
             "100 × headcount in post at R whose spell started on or before R − 2 years / "
-            "headcount_in_post.", f"{DFE} (time in service); {LOCAL}", wilson=True,
+            "headcount_in_post.", f"{DFE} (time in service); {LOCAL}", interval="wilson",
             count_kind="people"),
     Measure("caseload_fte", "cases per fte", _P,
             "Allocations open at R held by in-post workers (agency included; a case held by two "
@@ -122,29 +156,30 @@ _CORE = [
     Measure("supervision_compliance", "percent", _P,
             "100 × compliant worker-months / eligible worker-months (agency included). Eligible: "
             "a spell in post on the first and last day of a calendar month inside P; compliant: "
-            "≥ 1 session in the month (≥ 2 when the spell has asye = 1).", LGA_S5, wilson=True,
+            "≥ 1 session in the month (≥ 2 when the spell has asye = 1).", LGA_S5, interval="wilson",
             count_kind="people"),
     Measure("asye_caseload_within_cap", "percent", _P,
             "100 × directly employed asye = 1 spells in post at R whose worker holds at most the "
-            "cap in open allocations at R / such spells.", ASYE, wilson=True, count_kind="people"),
+            "cap in open allocations at R / such spells.", ASYE, interval="wilson", count_kind="people"),
     Measure("assessment_timeliness", "percent", _P,
             "100 × assessments completed in P within timescale / assessments completed in P "
             "(agency included). single_assessment: 45 working days counted from the day after "
             "the start; care_act_assessment: 28 calendar days; `other` only with a timescale "
-            "in authority.yml.", TIMELY, wilson=True, count_kind="cases"),
+            "in authority.yml.", TIMELY, interval="wilson", count_kind="cases"),
     Measure("audits_good_or_better", "percent", _P,
-            "100 × audits in P graded good or outstanding / audits in P.", LOCAL, wilson=True,
+            "100 × audits in P graded good or outstanding / audits in P.", LOCAL, interval="wilson",
             count_kind="cases"),
     Measure("learning_hours_per_fte", "hours per fte", _L,
             "Σ hours completed in P by directly employed workers in post at R / fte_in_post "
             "(service of the spell in post at R). With breakdown `category`: the hours of that "
             "learning category / fte_in_post.", f"{LOCAL}; LGA employer standard 6 (CPD)"),
     Measure("health_check_response_rate", "percent", _H,
-            "100 × responses / headcount invited.", LGA, wilson=True, count_kind="responses"),
+            "100 × responses / headcount invited (a census: no interval).", LGA,
+            count_kind="responses"),
     Measure("health_check_score_wellbeing", "score 0-100", _H,
             "Mean over all answers to the wellbeing items (standard 0) of (v − 1) / 4 × 100, "
             "v reversed (6 − v) for reverse-scored items. Denominator = respondents.", LGA,
-            count_kind="responses"),
+            interval="clustered", count_kind="responses"),
     Measure("hours_over_contract_mean", "hours per week", _H,
             "Mean hours_over_contract over respondents who answered (numerator = Σ hours, "
             "denominator = respondents).", LOCAL, count_kind="responses"),
@@ -155,18 +190,26 @@ _STANDARDS = [
             f"LGA standard {n} ({label}): mean over all answers to the standard's items of "
             "(v − 1) / 4 × 100, v reversed (6 − v) for reverse-scored items. Denominator = "
             "respondents. With breakdown `role_group`: the same by respondent role.", LGA,
-            count_kind="responses")
+            interval="clustered", count_kind="responses")
     for n, label in LGA_STANDARDS.items()
 ]
 
 _THEMES = [
-    Measure(f"health_check_agree_{theme}", "percent", _H,
-            f"100 × answers of 4 or 5 / answers, over the `{theme}` items, as given (not "
-            "reversed).", LGA, wilson=True, count_kind="responses")
+    Measure(f"health_check_favourable_{theme}", "percent", _H,
+            f"100 × favourable answers / answers, over the `{theme}` items, each item's "
+            "polarity aligned: 4 or 5 is favourable for an ordinary item, 1 or 2 for an item "
+            "whose agreement is unfavourable (codebook reverse_scored = 1). Items of opposite "
+            "polarity are never pooled as given.", LGA, interval="clustered",
+            count_kind="responses")
     for theme in HEALTH_CHECK_THEMES
 ]
 
 _BREAKDOWN_ONLY = [
+    Measure("health_check_agree_item", "percent", _H,
+            "100 × answers of 4 or 5 / answers to one statement, as given. Breakdown "
+            "`item:<theme>:<agree|disagree>` names the statement's theme and which answer is "
+            "favourable; the category is the statement's text.", LGA, interval="wilson",
+            count_kind="responses", breakdown_only=True),
     Measure("in_post_share", "percent", _T,
             "100 × headcount in post in the category / headcount_in_post (breakdowns: ethnicity, "
             "gender, age_band).", CSWW_CODES, count_kind="people", breakdown_only=True),
@@ -205,6 +248,23 @@ def wilson_measures() -> list[str]:
     return [m.name for m in MEASURES.values() if m.wilson]
 
 
+def _check_registry() -> None:
+    """A registry entry that names an unknown interval method or events measure fails here,
+    at import, rather than silently publishing no interval."""
+    for m in MEASURES.values():
+        if m.interval not in INTERVALS:
+            raise ValueError(f"{m.name}: interval {m.interval!r} is not one of {list(INTERVALS)}")
+        if (m.interval == "poisson") != (m.events_from is not None) or (
+            m.events_from is not None and m.events_from not in MEASURES
+        ):
+            raise ValueError(f"{m.name}: a poisson interval needs events_from naming a measure")
+        if m.unit not in UNITS:
+            raise ValueError(f"{m.name}: unit {m.unit!r} is not one of {UNITS}")
+
+
+_check_registry()
+
+
 # Every ambiguity met while implementing DESIGN §4, with the choice made. Mirrored in
 # docs/measures.md ("Choices we made").
 DECISIONS: list[tuple[str, str]] = [
@@ -230,9 +290,11 @@ DECISIONS: list[tuple[str, str]] = [
      "last two years is not counted as stable for `all`."),
     ("Absence",
      "Working days lost are summed over directly employed spells active in P (in post on at "
-     "least one day), including leavers; blanks count as 0. Working days in P are Monday to "
-     "Friday less the nation's bank holidays. DfE's own absence denominator was not seen, so "
-     "the absence benchmark is marked 'differs'."),
+     "least one day), including leavers; blanks count as 0. The rate divides by FTE in post "
+     "× 253, DfE's fixed working year, which reproduces every council's published rate in "
+     "DfE's file (the period's own working days, 251 to 254, do not). DfE leaves councils "
+     "whose absence data it flags unreliable (u) out of the national rate, and the benchmark "
+     "note says which."),
     ("Caseload numerator",
      "Only allocations open at R whose worker has a spell in post at R in the same service "
      "count; an open allocation held by someone who has left is a data-quality issue and is "
@@ -249,9 +311,14 @@ DECISIONS: list[tuple[str, str]] = [
      "The mean is over answers (as DESIGN §4 says), not over respondents; numerator is blank "
      "and denominator is the number of respondents who answered at least one item of the "
      "standard, for disclosure control. Standards 2-8 without codebook items get no row."),
-    ("Agree shares",
-     "Wilson intervals use answers as n; answers from one respondent are not independent, so "
-     "the interval is narrower than it should be for multi-item themes."),
+    ("Survey polarity and intervals",
+     "A theme's favourable share aligns each item's polarity with the codebook's "
+     "reverse_scored (1: agreeing is unfavourable, so 1 or 2 is favourable); the share agreeing "
+     "is published per statement. Theme shares and scores take the respondent as the unit: "
+     "the linearised variance of a ratio over respondents gives an effective sample size "
+     "(design effect at least 1; the number of respondents when the share is 0 or 100%), and "
+     "the Wilson interval uses it. A statement's agree share has one answer per respondent "
+     "and a plain Wilson interval."),
     ("Hours over contract",
      "numerator = Σ hours, denominator = respondents who answered."),
     ("Breakdowns",
@@ -264,10 +331,15 @@ DECISIONS: list[tuple[str, str]] = [
     ("Headcount turnover above 100%",
      "When leavers exceed the headcount in post, no Wilson interval is given."),
     ("Year-on-year changes",
-     "Only consecutive reporting years. Proportions of counts get a Newcombe hybrid score "
-     "interval and 'rose'/'fell' only when it excludes 0, else 'was similar to'. Other measures "
-     "have no interval; their direction is the sign of the change ('was unchanged' at 0) and "
-     "method says 'no interval'."),
+     "Only consecutive reporting years. The change's interval is MOVER on the two years' "
+     "intervals (Newcombe's hybrid score method for Wilson intervals); 'rose'/'fell' only "
+     "when it excludes 0, else 'was similar to'. A measure with no interval method gets "
+     "direction 'not tested' and the report gives the two figures with no direction word."),
+    ("Turnover intervals",
+     "Leavers are not a subset of those in post at R, so turnover is events over exposure: "
+     "an exact Poisson interval on the number of leavers (people), scaled to the rate; for "
+     "FTE turnover the FTE per leaver is taken as fixed. With no leavers the upper limit is "
+     "the rate 3.69 leavers would give at one FTE or person each."),
     ("Rolling turnover",
      "Month ends inside P only. Leavers in P come from this year's extract and leavers in the "
      "previous P from the previous year's extract; FTE in post at M from this year's extract."),
@@ -298,6 +370,7 @@ _TITLES = {
     "absence_days_per_fte": "Sickness absence: days lost per FTE",
     "absence_rate": "Sickness absence rate",
     "stress_absence_share": "Share of sickness absence due to stress",
+    "stress_absence_headcount": "People with sickness absence due to stress",
     "stability_rate": "Stability rate",
     "caseload_fte": "Average caseload",
     "children_looked_after": "Children looked after",
@@ -344,8 +417,7 @@ def _entry(m: Measure) -> list[str]:
     facts = [f"Unit: {_UNITS_SHOWN.get(m.unit, m.unit)}."]
     if len(m.services) != 3:
         facts.append(f"Given for {' and '.join(f'`{s}`' for s in m.services)} only.")
-    if m.wilson:
-        facts.append("Has a 95% Wilson interval.")
+    facts.append(f"Interval: {INTERVALS[m.interval]}")
     if m.count_kind != "none":
         facts.append(f"Suppressed when it rests on a small number of {_COUNTS[m.count_kind]}.")
     if m.breakdown_only:
@@ -385,11 +457,17 @@ def render_markdown() -> str:
         "between services (leaving one with reason 'moved within the LA' and starting in the "
         "other within 7 days) is a leaver and a starter for each service but neither for `all`.",
         "",
-        "Rates of counts carry a 95% Wilson score interval (the entry says so); changes "
-        "between years of these carry a Newcombe interval, and the report says a figure rose "
-        "or fell only when that interval excludes zero. FTE-based rates carry no interval. "
-        "Each entry says what the counts behind the measure count (people, cases or survey "
-        "responses), which is what disclosure control protects.",
+        "Each entry names its interval method: a Wilson interval for a true proportion of a "
+        "count; an exact Poisson interval for turnover (leavers over FTE or headcount in "
+        "post); an interval with the respondent as the unit for the health check (answers "
+        "come several to a respondent); or none (FTE ratios of posts, days lost, caseloads, "
+        "the response rate of a survey sent to everyone). The workforce figures are a census: "
+        "their intervals describe year-to-year variation. A change between years combines the "
+        "two years' intervals (Newcombe for proportions, MOVER otherwise); the report says a "
+        "figure rose or fell only when that interval excludes zero, 'was similar to' with the "
+        "change in points otherwise, and 'from X to Y' with no direction word for a measure "
+        "with no interval. Each entry also says what the counts behind the measure count "
+        "(people, cases or survey responses), which is what disclosure control protects.",
         "",
     ]
     for section in dict.fromkeys(m.section for m in MEASURES.values()):

@@ -39,6 +39,12 @@ def caseload(cases, case_holders_fte) -> np.ndarray:
     return _ratio(cases, case_holders_fte)
 
 
+def absence_rate(working_days_lost, fte_in_post, working_year: float = 253.0) -> np.ndarray:
+    """DfE CSWW: 100 x working days lost / (FTE in post x 253), DfE's fixed working year."""
+    return _ratio(working_days_lost,
+                  np.asarray(fte_in_post, dtype="float64") * working_year, 100.0)
+
+
 def percent(numerator, denominator) -> np.ndarray:
     """100 x numerator / denominator: every other percentage measure."""
     return _ratio(numerator, denominator, 100.0)

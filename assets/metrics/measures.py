@@ -20,8 +20,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from assets.metrics.definitions import MEASURES
-from assets.metrics.intervals import wilson
+from assets.metrics.definitions import DFE_WORKING_YEAR, MEASURES
+from assets.metrics.intervals import poisson_rate, wilson
 from assets.staging.models import build_staging, existing_tables
 from psw_core.config import AuthorityConfig
 
@@ -91,6 +91,7 @@ def query_params(reporting_year: int, config: AuthorityConfig) -> dict[str, obje
         "reference_date": config.reference_date(reporting_year),
         "period_start": config.period_start(reporting_year),
         "asye_caseload_cap": int(config.targets["asye_caseload_cap"]),
+        "dfe_working_year": DFE_WORKING_YEAR,
     }
 
 
@@ -140,7 +141,7 @@ def compute_measures(
 
 
 def finish(frames: list[pd.DataFrame], reporting_year: int, config) -> pd.DataFrame:
-    """Drop missing values, add authority, year, unit, source and Wilson intervals."""
+    """Drop missing values, add authority, year, unit, source and each measure's interval."""
     out = pd.concat([f for f in frames if not f.empty] or [pd.DataFrame(columns=COLUMNS[2:])])
     out = out.reset_index(drop=True)
     keep = out["value"].notna() | (out["breakdown"] == "rolling_12_month")
@@ -152,14 +153,44 @@ def finish(frames: list[pd.DataFrame], reporting_year: int, config) -> pd.DataFr
     out["reporting_year"] = reporting_year
     out["unit"] = out["measure"].map({n: m.unit for n, m in MEASURES.items()})
     out["source"] = out["measure"].map({n: m.source for n, m in MEASURES.items()})
-    is_wilson = out["measure"].map({n: m.wilson for n, m in MEASURES.items()})
-    is_wilson = is_wilson.astype(bool).to_numpy()
-    lower, upper = wilson(out["numerator"].to_numpy(float), out["denominator"].to_numpy(float))
-    out["ci_lower"] = np.where(is_wilson, 100 * lower, np.nan)
-    out["ci_upper"] = np.where(is_wilson, 100 * upper, np.nan)
+    add_intervals(out)
     return out[COLUMNS].sort_values(
         ["measure", "service", "breakdown", "category", "month_end"], na_position="first"
     ).reset_index(drop=True)
+
+
+def add_intervals(out: pd.DataFrame) -> None:
+    """Fill ci_lower/ci_upper (percent) by each measure's registry `interval` method, in place.
+
+    `clustered` intervals come from the family's SQL (it has the respondents); `wilson` and
+    `poisson` are computed here; `none` has no interval."""
+    for column in ("ci_lower", "ci_upper"):
+        if column not in out:
+            out[column] = np.nan
+    method = out["measure"].map({n: m.interval for n, m in MEASURES.items()}).to_numpy()
+    numerator = out["numerator"].to_numpy(float)
+    denominator = out["denominator"].to_numpy(float)
+    w_lower, w_upper = wilson(numerator, denominator)
+    # Poisson: the events are the integer numerator of the `events_from` measure of the same
+    # service (leavers in people), on headline rows only.
+    events_from = out["measure"].map({n: m.events_from for n, m in MEASURES.items()})
+    companion = out.loc[out["breakdown"].isna() & out["month_end"].isna(),
+                        ["measure", "service", "numerator"]]
+    companion = companion.rename(columns={"measure": "_events_from", "numerator": "_events"})
+    keyed = pd.DataFrame({"_events_from": events_from, "service": out["service"],
+                          "_headline": out["breakdown"].isna() & out["month_end"].isna()})
+    events = keyed.merge(companion, on=["_events_from", "service"], how="left")["_events"]
+    events = events.where(keyed["_headline"].to_numpy()).to_numpy(float)
+    scale = 100 / np.where(denominator > 0, denominator, np.nan)  # one event's share
+    p_lower, p_upper = poisson_rate(out["value"].to_numpy(float), events, scale)
+    sql_lower = out["ci_lower"].to_numpy(float)
+    sql_upper = out["ci_upper"].to_numpy(float)
+    out["ci_lower"] = np.select(
+        [method == "wilson", method == "poisson", method == "clustered"],
+        [100 * w_lower, p_lower, sql_lower], np.nan)
+    out["ci_upper"] = np.select(
+        [method == "wilson", method == "poisson", method == "clustered"],
+        [100 * w_upper, p_upper, sql_upper], np.nan)
 
 
 def replace_year(

@@ -1,11 +1,13 @@
 """Year-on-year changes (`metrics.changes`, DESIGN §4 "Year-on-year").
 
 One row per headline measure x service x pair of consecutive reporting years present in
-`metrics.measures`. For proportions of counts (registry `wilson`), the change carries a
-Newcombe hybrid score 95% interval (method 10), in percentage points, and `direction` says
-'rose' or 'fell' only when that interval excludes 0, otherwise 'was similar to'. Other measures
-(FTE-based rates, means, totals) have no interval: their direction is given by the sign of the
-change ('rose', 'fell', or 'was unchanged') and `method` says 'no interval'.
+`metrics.measures`. A measure whose registry `interval` is not `none` gets a 95% interval for
+the change, built from the two years' own intervals by MOVER (Zou & Donner 2008; for Wilson
+intervals this is Newcombe's hybrid score method 10), in the measure's units; `direction` says
+'rose' or 'fell' only when that interval excludes 0, otherwise 'was similar to'. A measure with
+no interval method (FTE ratios of posts, means of days, totals, a census response rate) gets
+`direction` 'not tested': the report gives the two figures ('from X to Y') and no direction
+word.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pandas as pd
 
 from assets.metrics.benchmarks import build_benchmarks
 from assets.metrics.definitions import MEASURES
-from assets.metrics.intervals import newcombe_diff
+from assets.metrics.intervals import mover_diff
 from psw_core.config import AuthorityConfig
 
 PAIRS_SQL = """
@@ -37,6 +39,10 @@ final as (
         cur.reporting_year,
         prev.value as previous_value,
         cur.value,
+        prev.ci_lower as previous_ci_lower,
+        prev.ci_upper as previous_ci_upper,
+        cur.ci_lower as current_ci_lower,
+        cur.ci_upper as current_ci_upper,
         prev.numerator as previous_numerator,
         prev.denominator as previous_denominator,
         cur.numerator,
@@ -58,31 +64,40 @@ COLUMNS = [
 ]
 
 
+NOT_TESTED = "not tested"
+METHODS = {
+    "wilson": "newcombe hybrid score (method 10)",
+    "poisson": "mover from exact poisson intervals",
+    "clustered": "mover from respondent-clustered intervals",
+}
+
+
 def direction_words(change, lower, upper, has_interval) -> np.ndarray:
-    """'rose'/'fell' only when the interval excludes 0 (or, without an interval, by sign)."""
-    change, lower, upper = (np.asarray(a, dtype="float64") for a in (change, lower, upper))
+    """'rose'/'fell' only when the change's interval excludes 0, 'was similar to' when it
+    includes 0, and 'not tested' without an interval (never a direction by sign)."""
+    lower, upper = (np.asarray(a, dtype="float64") for a in (lower, upper))
     has_interval = np.asarray(has_interval, dtype=bool)
     tested = np.where(
         lower > 0, "rose", np.where(upper < 0, "fell", "was similar to")
     )
-    by_sign = np.where(change > 0, "rose", np.where(change < 0, "fell", "was unchanged"))
-    return np.where(has_interval, tested, by_sign)
+    return np.where(has_interval, tested, NOT_TESTED)
 
 
 def compute_changes(pairs: pd.DataFrame) -> pd.DataFrame:
-    """Changes with Newcombe intervals from a frame shaped like PAIRS_SQL's result."""
+    """Changes with MOVER intervals from a frame shaped like PAIRS_SQL's result."""
     out = pairs.copy()
     out["change"] = out["value"] - out["previous_value"]
-    is_wilson = out["measure"].map({n: m.wilson for n, m in MEASURES.items()})
-    is_wilson = is_wilson.fillna(False).astype(bool).to_numpy()
-    _, lower, upper = newcombe_diff(
-        out["numerator"].to_numpy(float), out["denominator"].to_numpy(float),
-        out["previous_numerator"].to_numpy(float), out["previous_denominator"].to_numpy(float),
+    method = out["measure"].map({n: m.interval for n, m in MEASURES.items()}).fillna("none")
+    _, lower, upper = mover_diff(
+        out["value"].to_numpy(float), out["current_ci_lower"].to_numpy(float),
+        out["current_ci_upper"].to_numpy(float), out["previous_value"].to_numpy(float),
+        out["previous_ci_lower"].to_numpy(float), out["previous_ci_upper"].to_numpy(float),
     )
-    has_interval = is_wilson & ~np.isnan(lower)
-    out["ci_lower"] = np.where(has_interval, 100 * lower, np.nan)
-    out["ci_upper"] = np.where(has_interval, 100 * upper, np.nan)
-    out["method"] = np.where(has_interval, "newcombe hybrid score (method 10)", "no interval")
+    has_interval = (method != "none").to_numpy() & ~np.isnan(lower) & ~np.isnan(upper)
+    out["ci_lower"] = np.where(has_interval, lower, np.nan)
+    out["ci_upper"] = np.where(has_interval, upper, np.nan)
+    out["method"] = np.where(has_interval, method.map(METHODS).fillna("no interval"),
+                             "no interval")
     out["direction"] = direction_words(out["change"], out["ci_lower"], out["ci_upper"],
                                        has_interval)
     return out[COLUMNS].reset_index(drop=True)

@@ -4,12 +4,23 @@ One cell of a published table is one row of a frame (a statistic with its count 
 columns). The rules, implemented once here and documented in docs/disclosure-control.md:
 
 - primary: a cell counting 1..threshold distinct people, cases or responses is `[c]`, and so is a
-  rate whose numerator or denominator counts that few; zeros stay 0;
-- secondary: no `[c]` may be recovered from an additive constraint (parts summing to a total,
-  children + adults = all, totals that are equal across linked breakdowns). A heuristic
-  suppresses the next-smallest non-zero cell of a group until every group hides enough, then an
-  LP audit (`scipy.optimize.linprog`) proves that every `[c]` keeps a feasible range at least
-  `threshold` wide, adding suppressions where it does not.
+  rate whose numerator or denominator counts that few; zeros stay 0 under primary suppression;
+- secondary: no `[c]` may be recovered from the true linear relations between published cells:
+  parts summing to a total; children + adults − movers = all, with movers ≥ 0 (a worker who
+  moves between services is a leaver in one service and not in `all`, so `all` ≤ children +
+  adults, an `at_most` relation); totals that are equal across linked breakdowns; totals the
+  intruder knows from exempt headline figures. A heuristic suppresses the next-smallest
+  non-zero cell of a group until every group hides enough, then an LP audit
+  (`scipy.optimize.linprog`) proves that every `[c]` keeps a feasible range at least
+  `threshold` wide (in a population smaller than the threshold, as wide as the population:
+  the range then runs from 0 to the whole population), adding suppressions where it does not;
+- zero patterns: a zero may be suppressed as secondary suppression where it closes a leak: a
+  service cell that is not 0 beside a 0 for `all` shows that those people moved between
+  services (and so their characteristic), and a group where all, or all but one, of a
+  population falls in one category discloses that category for everyone (group disclosure);
+- dominance: a magnitude cell (hours) fails the p% rule when the contributions other than the
+  two largest are less than p% of the largest, so the second-largest contributor could estimate
+  the largest within p%.
 """
 
 from __future__ import annotations
@@ -35,8 +46,10 @@ SHORTHAND = {
 # Units published as whole numbers; every other number is rounded to one decimal place (GSS).
 COUNT_UNITS = frozenset({"count", "headcount", "people", "cases", "responses", "number", "n"})
 
-# A suppressed cell is never zero (zeros are published), so an intruder knows it is at least 1.
-SUPPRESSED_LOWER_BOUND = 1.0
+# A zero may be suppressed as secondary suppression, so an intruder knows only that a `[c]` is
+# at least 0.
+SUPPRESSED_LOWER_BOUND = 0.0
+DOMINANCE_P = 10.0  # p% rule: the remainder must exceed p% of the largest contribution
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,7 @@ class Total:
 
     total: Hashable
     parts: tuple[Hashable, ...]
+    at_most: bool = False  # total ≤ Σ parts (children + adults − movers = all, movers ≥ 0)
 
     @property
     def cells(self) -> tuple[Hashable, ...]:
@@ -85,15 +99,71 @@ def category_totals(
     return out
 
 
-def service_totals(frame: pd.DataFrame, key_cols: Sequence[str]) -> list[Total]:
-    """One constraint per key: children + adults = all (a missing service counts as zero)."""
+def service_totals(
+    frame: pd.DataFrame, key_cols: Sequence[str], movers: bool = False
+) -> list[Total]:
+    """One constraint per key: children + adults = all (a missing service counts as zero), or,
+    for populations of people where a move between services or a worker in both services
+    counts once in `all` (`movers`), children + adults − movers = all: `all` ≤ the sum."""
     out = []
     for _, group in frame.groupby(list(key_cols), sort=True, dropna=False):
         services = pd.Series(group.index, index=group["service"].to_numpy())
         if "all" in services.index and services.index.isin(["children", "adults"]).any():
             parts = tuple(services[services.index.isin(["children", "adults"])])
-            out.append(Total(services["all"], parts))
+            out.append(Total(services["all"], parts, at_most=movers))
     return out
+
+
+def zero_pattern_suppressed(
+    frame: pd.DataFrame, key_cols: Sequence[str], counts: pd.Series, suppressed: pd.Series
+) -> pd.Series:
+    """Secondary suppression of a 0 for `all` beside a service cell that is not 0 (shown or
+    `[c]`): the pattern says those people moved between services, and so discloses their
+    category. Returns the widened mask."""
+    counts = pd.to_numeric(counts, errors="coerce")
+    out = suppressed.copy()
+    for _, group in frame.groupby(list(key_cols), sort=True, dropna=False):
+        services = pd.Series(group.index, index=group["service"].to_numpy())
+        if "all" not in services.index:
+            continue
+        whole = services["all"]
+        parts = services[services.index.isin(["children", "adults"])].tolist()
+        if counts[whole] == 0 and any(counts[p] > 0 for p in parts):
+            out[whole] = True
+    return out
+
+
+def group_disclosed(
+    frame: pd.DataFrame, totals: Sequence[Total], counts: pd.Series, threshold: int
+) -> pd.Series:
+    """Cells to suppress for group disclosure: in a group where all, or all but one, of the
+    people fall in one category, that category's cell and the group's zeros (so that the
+    pattern cannot be read back from the total, which may be public)."""
+    counts = pd.to_numeric(counts, errors="coerce")
+    out = pd.Series(False, index=frame.index)
+    for constraint in totals:
+        if constraint.at_most or len(constraint.parts) < 2:
+            continue
+        total = counts[constraint.total]
+        parts = counts[list(constraint.parts)]
+        if not total >= 1 or parts.isna().any():
+            continue
+        if parts.max() >= total - 1:
+            out[parts.idxmax()] = True
+            out[parts.index[parts == 0]] = True
+    return out
+
+
+def dominance_suppressed(
+    totals: pd.Series, largest: pd.Series, second: pd.Series, p: float = DOMINANCE_P
+) -> pd.Series:
+    """p% rule for magnitude cells (e.g. hours): True where the total less its two largest
+    contributions is under p% of the largest, so the second-largest contributor could estimate
+    the largest to within p%. A cell with one contributor always fails."""
+    totals, largest, second = (pd.to_numeric(v, errors="coerce").fillna(0.0)
+                               for v in (totals, largest, second))
+    remainder = totals - largest - second
+    return (largest > 0) & (remainder < p / 100 * largest)
 
 
 def equal_value_links(frame: pd.DataFrame, rows: pd.Index, value_col: str) -> list[Total]:
@@ -114,12 +184,13 @@ def equal_value_links(frame: pd.DataFrame, rows: pd.Index, value_col: str) -> li
 def _feasible_ranges(
     values: pd.Series, hidden: pd.Series, totals: Sequence[Total], lower: float
 ) -> pd.DataFrame:
-    """Min and max of each hidden cell given the published cells and the constraints."""
+    """Min and max of each hidden cell given the published cells and the constraints
+    (equalities, and `at_most` relations as total ≤ Σ parts)."""
     hidden_cells = list(values.index[hidden.to_numpy()])
     free_cells = list(values.index[(~hidden & values.isna()).to_numpy()])  # [x]/[z]: unknown
     variables = hidden_cells + free_cells
     position = {cell: i for i, cell in enumerate(variables)}
-    rows, rhs = [], []
+    eq_rows, eq_rhs, ub_rows, ub_rhs = [], [], [], []
     for constraint in totals:
         coefficients = np.zeros(len(variables))
         constant = 0.0
@@ -128,18 +199,27 @@ def _feasible_ranges(
                 coefficients[position[cell]] += sign
             else:
                 constant += sign * float(values[cell])
-        if coefficients.any():
-            rows.append(coefficients)
-            rhs.append(-constant)
+        if not coefficients.any():
+            continue
+        if constraint.at_most:  # total − Σ parts ≤ 0
+            ub_rows.append(-coefficients)
+            ub_rhs.append(constant)
+        else:
+            eq_rows.append(coefficients)
+            eq_rhs.append(-constant)
     bounds = [(lower, None)] * len(hidden_cells) + [(0.0, None)] * len(free_cells)
-    a_eq = np.array(rows) if rows else None
-    b_eq = np.array(rhs) if rows else None
+    system = {
+        "A_eq": np.array(eq_rows) if eq_rows else None,
+        "b_eq": np.array(eq_rhs) if eq_rows else None,
+        "A_ub": np.array(ub_rows) if ub_rows else None,
+        "b_ub": np.array(ub_rhs) if ub_rows else None,
+    }
     result = []
     for cell in hidden_cells:
         objective = np.zeros(len(variables))
         objective[position[cell]] = 1.0
-        low = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        high = linprog(-objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        low = linprog(objective, bounds=bounds, method="highs", **system)
+        high = linprog(-objective, bounds=bounds, method="highs", **system)
         feasible = low.status == 0 and high.status in (0, 3)  # 3: unbounded above
         upper = np.inf if high.status == 3 else (-high.fun if feasible else np.nan)
         result.append((cell, low.fun if feasible else np.nan, upper, feasible))
@@ -154,30 +234,49 @@ def audit_feasible_ranges(
     threshold: int,
     column: str = "count",
     lower: float = SUPPRESSED_LOWER_BOUND,
+    population: pd.Series | None = None,
 ) -> pd.DataFrame:
     """For every `[c]` in `table[column]`, the range an intruder can infer from the published
     cells and `totals_spec` (each `[c]` in [lower, ∞), each `[x]`/`[z]` in [0, ∞)).
 
     Returns one row per `[c]` cell (indexed by its row label) with lower, upper, width,
-    feasible and ok (width ≥ threshold)."""
+    feasible and ok (see `protected`)."""
     cells = table[column]
     hidden = cells.astype("string").eq(CONFIDENTIAL).fillna(False).astype(bool)
     values = pd.to_numeric(cells.where(~hidden), errors="coerce")
     ranges = _feasible_ranges(values, hidden, totals_spec, lower)
-    ranges["ok"] = ranges["feasible"] & (ranges["width"] >= threshold)
+    ranges["ok"] = protected(ranges, threshold, population)
     return ranges
+
+
+def protected(
+    ranges: pd.DataFrame, threshold: int, population: pd.Series | None = None
+) -> pd.Series:
+    """A `[c]` is protected when its feasible range is at least `threshold` wide, or when it
+    runs from 0 to at least 1: the intruder cannot tell whether anyone is in the cell (in a
+    population smaller than the threshold, known from the exempt headline figures, no range can
+    be wider than the population). `population` is accepted for callers that know it; the rule
+    does not need it."""
+    del population
+    wide = ranges["width"] >= threshold - 1e-9
+    from_zero = (ranges["lower"] <= 1e-9) & (ranges["upper"] >= 1 - 1e-9)
+    return ranges["feasible"] & (wide | from_zero)
 
 
 # ---------------------------------------------------------------------------------------------
 # Secondary suppression
 
 
-def _next_smallest(values: pd.Series, suppressed: pd.Series, constraint: Total) -> Hashable | None:
-    """The smallest non-zero published cell of a group, parts before the total, then by label."""
+def _next_smallest(
+    values: pd.Series, suppressed: pd.Series, constraint: Total, fixed: frozenset = frozenset()
+) -> Hashable | None:
+    """The smallest non-zero published cell of a group, parts before the total, then by label;
+    never a `fixed` cell (a value the intruder knows from elsewhere)."""
     candidates = [
         (cell == constraint.total, float(values[cell]), str(cell), cell)
         for cell in dict.fromkeys(constraint.cells)
         if not suppressed[cell] and pd.notna(values[cell]) and values[cell] > 0
+        and cell not in fixed
     ]
     return min(candidates, key=lambda c: c[:3])[3] if candidates else None
 
@@ -185,6 +284,8 @@ def _next_smallest(values: pd.Series, suppressed: pd.Series, constraint: Total) 
 def _group_needs_more(
     values: pd.Series, suppressed: pd.Series, constraint: Total, threshold: int, lower: float
 ) -> bool:
+    if constraint.at_most:  # an inequality pins nothing on its own; the LP audit decides
+        return False
     hidden = [cell for cell in dict.fromkeys(constraint.cells) if suppressed[cell]]
     if len(hidden) == 1:
         return True
@@ -196,7 +297,8 @@ def _group_needs_more(
 
 
 def _propagate(
-    values: pd.Series, suppressed: pd.Series, totals: Sequence[Total], threshold: int, lower: float
+    values: pd.Series, suppressed: pd.Series, totals: Sequence[Total], threshold: int, lower: float,
+    fixed: frozenset = frozenset(),
 ) -> pd.Series:
     """Heuristic pass, repeated until stable so that suppressions spread across linked groups."""
     suppressed = suppressed.copy()
@@ -205,7 +307,7 @@ def _propagate(
         changed = False
         for constraint in totals:
             while _group_needs_more(values, suppressed, constraint, threshold, lower):
-                cell = _next_smallest(values, suppressed, constraint)
+                cell = _next_smallest(values, suppressed, constraint, fixed)
                 if cell is None:
                     break
                 suppressed[cell] = True
@@ -219,18 +321,25 @@ def secondary_suppress(
     totals: Sequence[Total],
     threshold: int,
     lower: float = SUPPRESSED_LOWER_BOUND,
+    population: pd.Series | None = None,
+    fixed: pd.Series | None = None,
 ) -> pd.Series:
     """Extend the primary `suppressed` mask so that no `[c]` can be recovered from `totals`.
 
-    `values` are the true, unrounded quantities the constraints add up (counts, or hours)."""
+    `values` are the true, unrounded quantities the constraints add up (counts, or hours);
+    `population` the size of the population each cell belongs to (see `protected`); `fixed`
+    marks cells whose value the intruder knows from elsewhere (an exempt headline figure):
+    they are never suppressed, so protection falls on other cells."""
     values = pd.to_numeric(values, errors="coerce")
     suppressed = suppressed.fillna(False).astype(bool)
+    known = frozenset() if fixed is None else frozenset(fixed.index[fixed.fillna(False)])
+    suppressed[list(known)] = False
     if not totals or not suppressed.any():
         return suppressed
     while True:
-        suppressed = _propagate(values, suppressed, totals, threshold, lower)
+        suppressed = _propagate(values, suppressed, totals, threshold, lower, known)
         ranges = _feasible_ranges(values, suppressed, totals, lower)
-        failing = ranges.index[ranges["feasible"] & (ranges["width"] < threshold)]
+        failing = ranges.index[ranges["feasible"] & ~protected(ranges, threshold, population)]
         added = None
         for cell in failing:  # loops over suppressed cells, not data rows
             groups = sorted(
@@ -238,7 +347,8 @@ def secondary_suppress(
                 key=lambda c: sum(bool(suppressed[x]) for x in c.cells),
             )
             added = next(
-                (x for g in groups if (x := _next_smallest(values, suppressed, g)) is not None),
+                (x for g in groups
+                 if (x := _next_smallest(values, suppressed, g, known)) is not None),
                 None,
             )
             if added is not None:

@@ -24,11 +24,13 @@ from assets.published.disclosure import (
     category_totals,
     equal_value_links,
     format_cell,
+    group_disclosed,
     mask,
     present,
     primary_suppressed,
     secondary_suppress,
     service_totals,
+    zero_pattern_suppressed,
 )
 from psw_core.config import AuthorityConfig
 
@@ -70,19 +72,22 @@ HEADLINE_RULES: tuple[HeadlineRule, ...] = (
             "agency_rate_headcount",
             "absence_days_per_fte",
             "absence_rate",
-            "stress_absence_share",
             "caseload_fte",
         )
     ),
     HeadlineRule("leavers_fte", "people", ("numerator",), ("turnover_rate_headcount", "numerator")),
     HeadlineRule("starters_fte", "people", ("numerator",)),
+    # Health data: the ordinary rule on the people with stress absence (DESIGN §4).
+    HeadlineRule("stress_absence_share", "people", (), ("stress_absence_headcount", "value")),
+    HeadlineRule("stress_absence_headcount", "people", ("value",)),
     HeadlineRule("children_looked_after", "cases", ("value",)),
     HeadlineRule("assessment_timeliness", "cases", ("numerator", "denominator")),
     HeadlineRule("audits_good_or_better", "cases", ("numerator", "denominator")),
     HeadlineRule("learning_hours_per_fte", "none"),
     HeadlineRule("health_check_response_rate", "responses", ("numerator", "denominator")),
     HeadlineRule("health_check_score_*", "responses", (), _RESPONSES),
-    HeadlineRule("health_check_agree_*", "responses", ("numerator", "denominator"), _RESPONSES),
+    HeadlineRule("health_check_favourable_*", "responses", ("numerator", "denominator"),
+                 _RESPONSES),
     HeadlineRule("hours_over_contract_mean", "responses", ("denominator",), _RESPONSES),
     # stability, supervision (worker-months), ASYE caseload and anything new: safe default.
     HeadlineRule("*", "people", ("numerator", "denominator")),
@@ -92,8 +97,8 @@ HEADLINE_RULES: tuple[HeadlineRule, ...] = (
 HEADLINE_MEASURES = (
     "fte_in_post", "headcount_in_post", "starters_fte", "leavers_fte", "turnover_rate_fte",
     "turnover_rate_headcount", "vacancy_rate_fte", "agency_rate_fte", "agency_rate_headcount",
-    "absence_days_per_fte", "absence_rate", "stress_absence_share", "stability_rate",
-    "caseload_fte", "children_looked_after", "supervision_compliance",
+    "absence_days_per_fte", "absence_rate", "stress_absence_share", "stress_absence_headcount",
+    "stability_rate", "caseload_fte", "children_looked_after", "supervision_compliance",
     "asye_caseload_within_cap", "assessment_timeliness", "audits_good_or_better",
     "learning_hours_per_fte", "health_check_response_rate", "hours_over_contract_mean",
 )  # fmt: skip
@@ -131,12 +136,18 @@ class BreakdownTable:
     count_from: str = "numerator"  # where the count of people/cases/responses is
     value_from: str | None = None  # "measure:column" whose figure is published as `value`
     group_by_measure: bool = False  # the measure names the group (e.g. population, standard)
+    public_totals: tuple[str, ...] = ()  # breakdown-label prefixes whose Total the intruder
+    # knows from exempt headline figures (in post: headcount_in_post; leavers: turnover rate
+    # x headcount): never suppressed, protection falls on the categories
+    small_from: tuple[str, ...] = ()  # other counts (e.g. a share's numerator) that, when
+    # 1..threshold, make the cell [c] too (a 10% agree share of 30 answers names 3 people)
 
 
 BREAKDOWN_TABLES: tuple[BreakdownTable, ...] = (
-    BreakdownTable("leavers_by_reason", ("leavers_headcount:reason_leave",), "people", "reason"),
+    BreakdownTable("leavers_by_reason", ("leavers_headcount:reason_leave",), "people", "reason",
+                   public_totals=("",)),
     BreakdownTable("leavers_by_destination", ("leavers_headcount:leaver_destination",), "people",
-                   "destination"),
+                   "destination", public_totals=("",)),
     BreakdownTable("starters_by_origin", ("starters_headcount:start_origin",), "people", "origin"),
     # Routes overlap (a Frontline graduate may also be in the ASYE), so no Total row.
     BreakdownTable("starters_by_route", ("starters_headcount:route",), "people", "route",
@@ -153,17 +164,24 @@ BREAKDOWN_TABLES: tuple[BreakdownTable, ...] = (
         group_by_measure=True,
     ),
     BreakdownTable(
+        "health_check_items", ("health_check_agree_item:item:*",), "responses", "statement",
+        value_unit="percent", additive=False, breakdown_label="theme", count_from="denominator",
+        small_from=("numerator",),
+    ),
+    BreakdownTable(
         "equality_diversity",
         ("headcount_in_post:ethnicity", "headcount_in_post:gender", "headcount_in_post:age_band",
          "starters_headcount:ethnicity", "starters_headcount:gender", "starters_headcount:age_band",
          "leavers_headcount:ethnicity", "leavers_headcount:gender", "leavers_headcount:age_band"),
         "people", "group", breakdown_label="characteristic", group_by_measure=True,
+        public_totals=("in_post_", "leavers_"),
     ),
 )  # fmt: skip
 
 TABLE_TITLES: dict[str, str] = {
     "headline_measures": "Headline workforce, practice and health check measures by service, "
-    "with the national figure on the same definition",
+    "with the national figure: compared only where national_match is exact; otherwise shown "
+    "as context, with the difference in basis in national_basis",
     "turnover_trend": "Social worker turnover by service and reporting year",
     "rolling_turnover": "Rolling 12-month FTE turnover rate by month end",
     "leavers_by_reason": "Leavers (directly employed social workers) by reason for leaving",
@@ -174,6 +192,8 @@ TABLE_TITLES: dict[str, str] = {
     "audit_grades": "Case audits by grade",
     "health_check_by_standard": "Social work health check scores by LGA employer standard",
     "health_check_by_role": "Social work health check scores by role group",
+    "health_check_items": "Social work health check: share agreeing with each statement, with "
+    "whether agreeing is favourable",
     "equality_diversity": "Equality and diversity of social workers",
     "year_on_year": "Change from the previous reporting year",
     "comparisons": "Children's services compared with England, the region and statistical "
@@ -224,8 +244,10 @@ def read_measures(con: duckdb.DuckDBPyConnection, up_to_year: int) -> pd.DataFra
 
 def _benchmarks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """National figures mapped to our measures: measure, service, reporting_year,
-    national_value, national_release (any missing column is tolerated)."""
-    columns = ["measure", "service", "reporting_year", "national_value", "national_release"]
+    national_value, national_release, national_match (`exact` or `differs`) and
+    national_basis (how the national series is defined, and how it differs from ours)."""
+    columns = ["measure", "service", "reporting_year", "national_value", "national_release",
+               "national_match", "national_basis"]
     if not _table_exists(con, "metrics", "benchmarks"):
         return pd.DataFrame(columns=columns)
     frame = con.execute("select * from metrics.benchmarks").df()
@@ -239,7 +261,14 @@ def _benchmarks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "reporting_year": frame["reporting_year"] if "reporting_year" in frame else pd.NA,
         "national_value": pd.to_numeric(frame[value], errors="coerce"),
         "national_release": frame[release] if release else pd.NA,
+        # A pair without a stated match is not like-for-like (DESIGN §4 benchmarks).
+        "national_match": (frame["definition_match"] if "definition_match" in frame
+                           else "differs"),
+        "national_basis": frame["note"] if "note" in frame else "",
     })  # fmt: skip
+    # Where one measure has several national series, an exact one comes first.
+    out = out.assign(_exact=out["national_match"].ne("exact")).sort_values(
+        ["_exact", "measure", "service"], kind="mergesort").drop(columns="_exact")
     return out
 
 
@@ -320,12 +349,14 @@ def _with_benchmarks(cells: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFr
     if benchmarks["reporting_year"].notna().any():
         keys.append("reporting_year")
         benchmarks = benchmarks.astype({"reporting_year": "int64"})
-    benchmarks = benchmarks.drop_duplicates(keys)[[*keys, "national_value", "national_release"]]
+    national = ["national_value", "national_release", "national_match", "national_basis"]
+    benchmarks = benchmarks.drop_duplicates(keys)[[*keys, *national]]
     out = cells.merge(benchmarks, on=keys, how="left")
     out["national_value"] = present(out["national_value"], out["unit"]).where(
         out["national_value"].notna(), NOT_AVAILABLE
     )
-    out["national_release"] = out["national_release"].fillna("").astype(str)
+    for column in ("national_release", "national_match", "national_basis"):
+        out[column] = out[column].fillna("").astype(str)
     return out
 
 
@@ -347,6 +378,8 @@ def _select_breakdowns(measures: pd.DataFrame, spec: BreakdownTable) -> pd.DataF
     for pattern in spec.breakdowns:
         wanted |= key.map(lambda k, p=pattern: fnmatchcase(k, p))
     rows = measures[wanted & measures["month_end"].isna()].copy()
+    small = rows[list(spec.small_from)].apply(pd.to_numeric, errors="coerce")
+    rows["_small"] = small.min(axis=1) if spec.small_from else np.nan
     rows["numerator"] = rows[spec.count_from]
     if spec.value_from:
         measure, column = spec.value_from.split(":")
@@ -366,7 +399,8 @@ def _select_breakdowns(measures: pd.DataFrame, spec: BreakdownTable) -> pd.DataF
 def protect_breakdown(rows: pd.DataFrame, spec: BreakdownTable, threshold: int) -> pd.DataFrame:
     """One year's rows of one breakdown table, with Total rows added where the categories
     partition the total, and `suppressed` after primary and secondary suppression."""
-    frame = rows[["reporting_year", "service", "breakdown", "category", "value", "numerator"]]
+    columns = ["reporting_year", "service", "breakdown", "category", "value", "numerator"]
+    frame = rows[columns + (["_small"] if "_small" in rows else [])]
     frame = frame.assign(
         count=pd.to_numeric(frame["numerator"], errors="coerce").fillna(
             pd.to_numeric(frame["value"], errors="coerce") if spec.value_unit is None else np.nan
@@ -387,9 +421,27 @@ def protect_breakdown(rows: pd.DataFrame, spec: BreakdownTable, threshold: int) 
         for _, same_service in frame.loc[total_rows].groupby("service"):
             constraints += equal_value_links(frame, same_service.index, protected)
     if spec.additive or spec.value_additive:
-        constraints += service_totals(frame, ["reporting_year", "breakdown", "category"])
+        # People counted once in `all` (movers, workers in both services): all ≤ the sum.
+        constraints += service_totals(frame, ["reporting_year", "breakdown", "category"],
+                                      movers=spec.kind == "people")
     primary = primary_suppressed(frame["count"], threshold)
-    frame["suppressed"] = secondary_suppress(frame[protected], primary, constraints, threshold)
+    if "_small" in frame:
+        primary |= primary_suppressed(frame["_small"], threshold)
+        frame = frame.drop(columns="_small")
+    if spec.kind == "people":
+        primary = zero_pattern_suppressed(frame, ["reporting_year", "breakdown", "category"],
+                                          frame["count"], primary)
+    if spec.additive:
+        primary |= group_disclosed(frame, constraints, frame["count"], threshold)
+    is_total = frame["category"] == TOTAL_LABEL
+    public = is_total & frame["breakdown"].astype(str).map(
+        lambda b: any(b.startswith(p) for p in spec.public_totals)).astype(bool)
+    # A population's Total is shown in several tables (starters by origin and by ethnicity):
+    # hiding it in one as secondary suppression would be undone by another, so protection
+    # falls on the categories; a Total that is small itself stays [c] everywhere.
+    public = (public | is_total) & ~primary
+    frame["suppressed"] = secondary_suppress(frame[protected], primary, constraints, threshold,
+                                             fixed=public)
     frame.attrs["constraints"] = constraints
     return frame
 
@@ -423,6 +475,13 @@ def breakdown_cells(frame: pd.DataFrame, spec: BreakdownTable) -> pd.DataFrame:
     elif spec.value_unit is not None:
         out["value"] = mask(present(frame["value"], spec.value_unit), suppressed)
         out["unit"] = spec.value_unit
+    if spec.name == "health_check_items":
+        # 'item:<theme>:<agree|disagree>': the theme and which answer is favourable.
+        parts = out["breakdown"].astype(str).str.split(":", expand=True).reindex(
+            columns=[0, 1, 2])
+        out["breakdown"] = parts[1]
+        out.insert(out.columns.get_loc(spec.category_label) + 1, "favourable_answer",
+                   parts[2].map({"agree": "agree", "disagree": "disagree"}))
     if spec.breakdown_label:
         out = out.rename(columns={"breakdown": spec.breakdown_label})
     else:
@@ -483,6 +542,24 @@ def _year_on_year(
     return _sort_services(out.assign(category=""), ["reporting_year", "measure", "category"]).drop(
         columns="category"
     ).reset_index(drop=True)
+
+
+def protect_year(measures: pd.DataFrame, reporting_year: int, threshold: int
+                 ) -> dict[str, pd.DataFrame]:
+    """The disclosure-controlled headline and breakdown tables of one year, from a frame shaped
+    like `metrics.measures` (every year up to `reporting_year` for the headline), without a
+    warehouse: what `build_published` publishes, and what the intruder test attacks."""
+    measures = measures.copy()
+    for column in ("breakdown", "category"):
+        measures[column] = measures[column].fillna("").astype(str)
+    headline = _headline_cells(protect_headline(_headline_rows(measures), threshold))
+    tables = {"headline_measures": headline[headline["reporting_year"] == reporting_year]
+              .reset_index(drop=True)}
+    this_year = measures[measures["reporting_year"] == reporting_year]
+    for spec in BREAKDOWN_TABLES:
+        rows = _select_breakdowns(this_year, spec)
+        tables[spec.name] = breakdown_cells(protect_breakdown(rows, spec, threshold), spec)
+    return tables
 
 
 def assert_no_identifiers(tables: dict[str, pd.DataFrame]) -> None:

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from assets.metrics import formulas
+from assets.metrics.definitions import DFE_WORKING_YEAR
 
 NATIONAL = Path(__file__).resolve().parents[2] / "data" / "reference" / "national_benchmarks.csv"
 VINTAGE = ("DfE Children's social work workforce, reporting-year 2025 release "
@@ -25,6 +26,9 @@ TURNOVER_EXCLUSIONS = {2022: 17.140, 2024: 13.775}  # naive ratio where DfE drop
 # 15.96 vs 16.2; the 2023 release's 17.8 did). Pinned here so that any change fails loudly;
 # see docs/measures.md "Choices we made".
 AGENCY_UNEXPLAINED = {2023: 17.814, 2024: 15.963}
+# DfE's national absence rate leaves out LAs whose absence data is flagged `u` (Cambridgeshire
+# and Sefton 2023; Birmingham and Bristol 2024), which the file's components include.
+ABSENCE_EXCLUSIONS = {2023: 3.2277, 2024: 3.2905}
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +75,28 @@ def test_agency(national):
 def test_caseload(national):
     computed = formulas.caseload(national["cases"], national["case_holders_fte"])
     _check(pd.Series(computed, index=national.index), national["caseload_fte"], "caseload_fte")
+
+
+def test_absence_on_dfe_fixed_working_year(national):
+    # DfE's absence rate is days lost / (FTE in post x 253), every year 2017-2025.
+    computed = pd.Series(formulas.absence_rate(national["working_days_lost_fte"],
+                                               national["inpost_fte"], DFE_WORKING_YEAR),
+                         index=national.index)
+    keep = ~national.index.isin(list(ABSENCE_EXCLUSIONS))
+    _check(computed[keep], national["absence_rate_fte"][keep], "absence_rate")
+    for year, naive in ABSENCE_EXCLUSIONS.items():
+        assert computed[year] == pytest.approx(naive, abs=0.001)
+        assert abs(computed[year] - national.loc[year, "absence_rate_fte"]) > TOLERANCE
+
+
+def test_absence_on_period_working_days_would_fail(national):
+    # The boundary: a 251-day year (one of P's own lengths) misses DfE's rate in some year.
+    computed = pd.Series(formulas.absence_rate(national["working_days_lost_fte"],
+                                               national["inpost_fte"], 251.0),
+                         index=national.index)
+    keep = ~national.index.isin(list(ABSENCE_EXCLUSIONS))
+    with pytest.raises(AssertionError):
+        _check(computed[keep], national["absence_rate_fte"][keep], "absence_rate on 251 days")
 
 
 def test_backtest_can_fail():

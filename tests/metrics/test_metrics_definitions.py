@@ -14,7 +14,8 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "measures.md"
 DESIGN_MEASURES = [
     "fte_in_post", "headcount_in_post", "starters_fte", "leavers_fte", "turnover_rate_fte",
     "turnover_rate_headcount", "vacancy_rate_fte", "agency_rate_fte", "agency_rate_headcount",
-    "absence_days_per_fte", "absence_rate", "stress_absence_share", "stability_rate",
+    "absence_days_per_fte", "absence_rate", "stress_absence_share", "stress_absence_headcount",
+    "stability_rate",
     "caseload_fte", "children_looked_after", "supervision_compliance",
     "asye_caseload_within_cap", "assessment_timeliness", "audits_good_or_better",
     "learning_hours_per_fte", "health_check_response_rate", "health_check_score_wellbeing",

@@ -6,6 +6,8 @@ import datetime as dt
 import pytest
 from metrics_scenario import build, value
 
+from assets.metrics.intervals import wilson
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
@@ -109,12 +111,13 @@ def test_audit_grade_counts(measures):
         ("health_check_score_wellbeing", "children", 62.5),
         ("health_check_score_wellbeing", "adults", 0.0),
         ("health_check_score_wellbeing", "all", 125 / 3),
-        # agree shares on answers as given: workload i1 {5, 2} {4}; stress i2 {4} {2}
-        ("health_check_agree_workload", "children", 50.0),
-        ("health_check_agree_workload", "all", 200 / 3),
-        ("health_check_agree_stress", "children", 100.0),
-        ("health_check_agree_stress", "adults", 0.0),
-        ("health_check_agree_wellbeing", "all", 100 / 3),
+        # favourable shares, polarity aligned: workload i1 {5, 2} {4}; stress i2 is
+        # unfavourable when agreed: children {4} is not favourable, adults {2} is
+        ("health_check_favourable_workload", "children", 50.0),
+        ("health_check_favourable_workload", "all", 200 / 3),
+        ("health_check_favourable_stress", "children", 0.0),
+        ("health_check_favourable_stress", "adults", 100.0),
+        ("health_check_favourable_wellbeing", "all", 100 / 3),
         # hours over contract among those who answered: children 2 (r2 blank); adults 4
         ("hours_over_contract_mean", "children", 2.0),
         ("hours_over_contract_mean", "all", 3.0),
@@ -152,3 +155,93 @@ def test_audit_grade_seen_elsewhere_is_a_zero_not_a_missing_row(measures):
     assert value(measures, "audits_count", "adults", "grade", "good") == 0
     assert value(measures, "audits_count", "adults", "grade", "requires_improvement") == 1
     assert value(measures, "audits_share", "adults", "grade", "inadequate") == 0
+
+
+# A theme with one item of each polarity: "manageable" (agree is favourable) and "too high"
+# (agree is unfavourable). Four respondents, two answers each.
+POLARITY_ITEMS = [
+    dict(item_id="a", standard=3, theme="workload", text="My workload is manageable",
+         reverse_scored=0),
+    dict(item_id="b", standard=3, theme="workload", text="My caseload is too high",
+         reverse_scored=1),
+]
+POLARITY_RESPONSES = [
+    dict(response_id="r1", service="children", role_group="social_worker"),
+    dict(response_id="r2", service="children", role_group="social_worker"),
+    dict(response_id="r3", service="adults", role_group="social_worker"),
+    dict(response_id="r4", service="adults", role_group="social_worker"),
+]
+POLARITY_ANSWERS = [
+    dict(response_id=r, item_id=i, answer=v)
+    for r, a, b in (("r1", 5, 1), ("r2", 4, 2), ("r3", 2, 5), ("r4", 4, 1))
+    for i, v in (("a", a), ("b", b))
+]
+
+
+@pytest.fixture(scope="module")
+def polarity(tmp_path_factory):
+    from metrics_scenario import TABLES, build
+
+    tables = dict(TABLES, health_check_items=POLARITY_ITEMS,
+                  health_check_responses=POLARITY_RESPONSES,
+                  health_check_answers=POLARITY_ANSWERS)
+    con, frame = build(tmp_path_factory.mktemp("pol") / "p.duckdb", tables=tables)
+    yield frame
+    con.close()
+
+
+def test_theme_with_one_item_of_each_polarity(polarity):
+    # Favourable: a 4-5 (r1, r2, r4) and b 1-2 (r1, r2, r4): 6 of 8. Pooled as given, the
+    # agree share would be (3 + 1) / 8 = 50%: not what anyone said.
+    assert value(polarity, "health_check_favourable_workload", "all") == 75.0
+    assert value(polarity, "health_check_favourable_workload", "all", column="numerator") == 6
+    assert value(polarity, "health_check_favourable_workload", "all",
+                 column="denominator") == 8
+    # children r1, r2: 4 of 4; adults r3 0 of 2, r4 2 of 2
+    assert value(polarity, "health_check_favourable_workload", "children") == 100.0
+    assert value(polarity, "health_check_favourable_workload", "adults") == 50.0
+
+
+def test_agree_share_per_item_names_statement_and_polarity(polarity):
+    a = value(polarity, "health_check_agree_item", "all", "item:workload:agree",
+              "My workload is manageable")
+    b = value(polarity, "health_check_agree_item", "all", "item:workload:disagree",
+              "My caseload is too high")
+    assert (a, b) == (75.0, 25.0)  # 3 of 4 agree it is manageable; 1 of 4 that it is too high
+    # one answer per respondent: a plain Wilson interval on 1 of 4
+    lower, upper = wilson(1, 4)
+    assert value(polarity, "health_check_agree_item", "all", "item:workload:disagree",
+                 "My caseload is too high", column="ci_lower") == pytest.approx(100 * lower[()])
+    assert value(polarity, "health_check_agree_item", "all", "item:workload:disagree",
+                 "My caseload is too high", column="ci_upper") == pytest.approx(100 * upper[()])
+
+
+def test_favourable_interval_takes_the_respondent_as_the_unit(polarity):
+    # y = (2, 2, 0, 2), m = 2 each, p = 0.75. Linearised variance 4/3 x (0.25 + 0.25 + 2.25
+    # + 0.25) / 8² = 0.0625; effective n = 0.75 x 0.25 / 0.0625 = 3 (design effect 8/3), so
+    # the interval is Wilson on 2.25 of 3, wider than Wilson on 6 of 8 answers.
+    lower, upper = wilson(2.25, 3)
+    got_lower = value(polarity, "health_check_favourable_workload", "all", column="ci_lower")
+    got_upper = value(polarity, "health_check_favourable_workload", "all", column="ci_upper")
+    assert got_lower == pytest.approx(100 * lower[()], abs=1e-6)
+    assert got_upper == pytest.approx(100 * upper[()], abs=1e-6)
+    naive_lower, naive_upper = wilson(6, 8)
+    assert got_upper - got_lower > 100 * (naive_upper[()] - naive_lower[()])
+
+
+def test_favourable_interval_with_all_favourable_uses_respondents(polarity):
+    # children: 4 of 4 favourable, p = 1: effective n is the 2 respondents
+    lower, _ = wilson(2, 2)
+    assert value(polarity, "health_check_favourable_workload", "children",
+                 column="ci_lower") == pytest.approx(100 * lower[()], abs=1e-6)
+
+
+def test_score_interval_is_clustered_by_respondent(polarity):
+    # standard 3 scores: a (v-1)/4x100, b reversed: r1 a 100, b 100; r2 75, 75; r3 25, 0;
+    # r4 75, 100. Mean 68.75 over 8 answers; y = (200, 150, 25, 175), m = 2.
+    y = [200.0, 150.0, 25.0, 175.0]
+    mean = sum(y) / 8
+    variance = 4 / 3 * sum((v - mean * 2) ** 2 for v in y) / 64
+    assert value(polarity, "health_check_score_standard_3", "all") == mean
+    assert value(polarity, "health_check_score_standard_3", "all", column="ci_lower") == (
+        pytest.approx(mean - 1.959964 * variance ** 0.5))

@@ -70,6 +70,10 @@ def measures(tmp_path_factory):
         ("stress_absence_share", "children", 26.315789473684212),
         ("stress_absence_share", "adults", 0.0),
         ("stress_absence_share", "all", 20.0),
+        # people with stress absence, active in P: w1 (4 days), w3 (1); w7 ended before P
+        ("stress_absence_headcount", "children", 2),
+        ("stress_absence_headcount", "adults", 0),
+        ("stress_absence_headcount", "all", 2),
         # stability (start <= 2022-09-30): w1 of {w1, w2}; w6 of {w5, w6}; 2 of 4
         ("stability_rate", "children", 50.0),
         ("stability_rate", "adults", 50.0),
@@ -89,15 +93,48 @@ def test_working_days_in_period(tmp_path):
     assert days == [(253,)]
 
 
-def test_headline_rows_carry_wilson_only_for_counts(measures):
-    # turnover_rate_headcount all: 1/4 -> Wilson 4.5587 to 69.9358 (percent)
+def test_absence_rate_uses_dfe_253_days_not_the_period(tmp_path):
+    # On the financial basis P is 2023-04-01 .. 2024-03-31, whose working days are not 253;
+    # the rate still divides by FTE in post x 253 (DfE's fixed working year).
+    from metrics_scenario import config
+
+    con, frame = build(tmp_path / "f.duckdb", cfg=config(period="financial"))
+    days = con.execute(
+        "select working_days_in_period from staging.periods where reporting_year = 2024"
+    ).fetchall()[0][0]
+    assert days != 253
+    lost = value(frame, "absence_days_per_fte", "all", column="numerator")
+    fte = value(frame, "fte_in_post", "all")
+    assert value(frame, "absence_rate", "all") == pytest.approx(100 * lost / (fte * 253))
+    assert value(frame, "absence_rate", "all", column="denominator") == pytest.approx(fte * 253)
+    con.close()
+
+
+def test_turnover_carries_exact_poisson_intervals(measures):
+    # Leavers are not a subset of those in post at R, so turnover is events over exposure:
+    # exact Poisson limits for k leavers are chi2(0.025; 2k)/2 and chi2(0.975; 2k + 2)/2.
+    # all: 1 leaver over headcount 4: 25% x [0.025318, 5.571643]
     assert value(measures, "turnover_rate_headcount", "all", column="ci_lower") == (
-        pytest.approx(4.558726, abs=1e-6))
+        pytest.approx(25 * 0.0253178, rel=1e-5))
     assert value(measures, "turnover_rate_headcount", "all", column="ci_upper") == (
-        pytest.approx(69.935816, abs=1e-6))
-    # FTE-based rates carry none
+        pytest.approx(25 * 5.5716434, rel=1e-5))
+    # FTE turnover, children: 1.8 FTE over 2 leavers (w3, w5's move) / 1.5 FTE = 120%,
+    # so 60 points an event: 60 x [0.242209, 7.224688]
+    assert value(measures, "turnover_rate_fte", "children", column="ci_lower") == (
+        pytest.approx(60 * 0.2422093, rel=1e-5))
+    assert value(measures, "turnover_rate_fte", "children", column="ci_upper") == (
+        pytest.approx(60 * 7.2246877, rel=1e-5))
+    # No leavers (adults): 0 to the rate one leaver would give x 3.688879
+    assert value(measures, "turnover_rate_headcount", "adults", column="ci_lower") == 0
+    assert value(measures, "turnover_rate_headcount", "adults", column="ci_upper") == (
+        pytest.approx(50 * 3.6888794, rel=1e-5))
+
+
+def test_ratios_of_posts_and_days_carry_no_interval(measures):
     import math
-    assert math.isnan(value(measures, "turnover_rate_fte", "all", column="ci_lower"))
+
+    for measure in ("vacancy_rate_fte", "agency_rate_fte", "absence_rate", "caseload_fte"):
+        assert math.isnan(value(measures, measure, "all", column="ci_lower")), measure
 
 
 def test_units_and_sources(measures):

@@ -16,14 +16,15 @@ from pipeline_helpers import ROOT, run_psw
 DESIGN_MEASURES = {
     "fte_in_post", "headcount_in_post", "starters_fte", "leavers_fte", "turnover_rate_fte",
     "turnover_rate_headcount", "vacancy_rate_fte", "agency_rate_fte", "agency_rate_headcount",
-    "absence_days_per_fte", "absence_rate", "stress_absence_share", "stability_rate",
+    "absence_days_per_fte", "absence_rate", "stress_absence_share", "stress_absence_headcount",
+    "stability_rate",
     "caseload_fte", "children_looked_after", "supervision_compliance",
     "asye_caseload_within_cap", "assessment_timeliness", "audits_good_or_better",
     "learning_hours_per_fte", "health_check_response_rate", "health_check_score_wellbeing",
     "hours_over_contract_mean",
     *{f"health_check_score_standard_{n}" for n in range(1, 9)},
 }
-AGREE = re.compile(r"^health_check_agree_[a-z_]+$")
+AGREE = re.compile(r"^health_check_favourable_[a-z_]+$")
 RAW_ID = re.compile(r"NFC-[WCRAU]-\d{6}")
 
 

@@ -87,7 +87,7 @@ def headline_rows(year: int = YEAR, small_adults_survey: bool = True) -> list[di
                  year=year),
             _row("health_check_score_wellbeing", service, 55.0, None, None, unit="score",
                  year=year),
-            _row("health_check_agree_stress", service, 40.0, 0.4 * n * 3, n * 3, year=year),
+            _row("health_check_favourable_stress", service, 40.0, 0.4 * n * 3, n * 3, year=year),
         ]
     # Assessment timeliness: adults numerator of 3 assessments in time → [c].
     rows += [

@@ -59,7 +59,8 @@ def test_single_suppressed_cell_in_a_group_with_a_total_gets_a_partner():
     published = mask(values.astype(object), suppressed).to_frame("count")
     ranges = audit_feasible_ranges(published, totals, THRESHOLD)
     assert ranges["ok"].all()
-    assert ranges.loc[1, "lower"] == 1 and ranges.loc[1, "upper"] == 12
+    # a zero may be suppressed as secondary suppression, so a [c] is known only to be >= 0
+    assert ranges.loc[1, "lower"] == 0 and ranges.loc[1, "upper"] == 13
 
 
 def test_two_small_suppressed_cells_are_not_enough_when_their_sum_is_known():
@@ -151,3 +152,25 @@ def test_property_no_published_count_is_small_and_every_c_is_protected(children_
     assert (published.loc[counts == 0, "count"] == 0).all()  # zeros stay 0
     assert ranges["feasible"].all()
     assert ranges["ok"].all(), ranges[~ranges["ok"]]
+
+
+def test_dominance_p_percent_rule():
+    from assets.published.disclosure import dominance_suppressed
+
+    totals = pd.Series([100.0, 100.0, 100.0, 100.0])
+    largest = pd.Series([90.0, 50.0, 100.0, 50.0])
+    second = pd.Series([5.0, 30.0, 0.0, 45.0])
+    # remainders 5 (< 9: fails), 20 (>= 5), 0 (one contributor: fails), 5 (= 10% of 50: the
+    # boundary passes)
+    assert dominance_suppressed(totals, largest, second, p=10).tolist() == [
+        True, False, True, False]
+
+
+def test_at_most_relation_bounds_all_by_the_services():
+    # all <= children + adults (movers): children hidden, adults 3, all 10 -> children >= 7
+    from assets.published.disclosure import audit_feasible_ranges
+
+    table = pd.DataFrame({"count": [CONFIDENTIAL, 3, 10, CONFIDENTIAL, 12]})
+    totals = [Total(2, (0, 1), at_most=True), Total(4, (0, 3))]  # children + other = 12
+    ranges = audit_feasible_ranges(table, totals, THRESHOLD)
+    assert ranges.loc[0, ["lower", "upper"]].tolist() == [7, 12]

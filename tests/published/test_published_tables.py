@@ -36,7 +36,7 @@ def test_headline_rules(tables):
     assert _cell(headline, "assessment_timeliness", "children") == 85.0
     # 4 survey responses in adults: every adults survey figure is [c].
     for measure in ("health_check_response_rate", "health_check_score_standard_1",
-                    "health_check_agree_stress"):
+                    "health_check_favourable_stress"):
         assert _cell(headline, measure, "adults") == CONFIDENTIAL
         assert _cell(headline, measure, "children") != CONFIDENTIAL
     # Not applicable: adults have no children looked after.

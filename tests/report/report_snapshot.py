@@ -100,10 +100,10 @@ def headline_rows(year: int) -> list[dict]:
                  {"children": 72, "adults": 36, "all": 108}[s],
                  {"children": 175, "adults": 93, "all": 268}[s], ci=(35.0, 45.0)),
             _row(year, "hours_over_contract_mean", s, 4.6, 460, 100, unit="hours per week"),
-            _row(year, "health_check_agree_stress", s, 36.4 + 5 * shift, 120, 330,
+            _row(year, "health_check_favourable_stress", s, 36.4 + 5 * shift, 120, 330,
                  ci=(30.4, 42.7)),
-            _row(year, "health_check_agree_workload", s, 46.7, 150, 321, ci=(42.2, 51.2)),
-            _row(year, "health_check_agree_equality", s, 46.4, 100, 216, ci=(40.1, 52.8)),
+            _row(year, "health_check_favourable_workload", s, 46.7, 150, 321, ci=(42.2, 51.2)),
+            _row(year, "health_check_favourable_equality", s, 46.4, 100, 216, ci=(40.1, 52.8)),
         ]
         for standard, score in zip(["1", "2", "3", "4", "5", "6", "7", "8"],
                                    [63.1, 59.4, 60.2, 58.4, 65.2, 63.4, 64.5, 64.9], strict=True):
@@ -190,7 +190,7 @@ def make_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
          -0.2, "newcombe hybrid score (method 10)", "fell"),
         (2025, "audits_good_or_better", "children", "percent", 2024, 68.3, 67.7, -0.6, -5.7,
          4.5, "newcombe hybrid score (method 10)", "was similar to"),
-        (2025, "health_check_agree_stress", "all", "percent", 2024, 41.4, 36.4, -5.0, -12.0,
+        (2025, "health_check_favourable_stress", "all", "percent", 2024, 41.4, 36.4, -5.0, -12.0,
          2.0, "newcombe hybrid score (method 10)", "was similar to"),
         (2025, "turnover_rate_fte", "children", "percent", 2024, 13.4, 11.6, -1.8, None, None,
          "no interval", "fell"),

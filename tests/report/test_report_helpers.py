@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 
 from assets.report.support.formatting import fmt, fmt_change, hash_groups, markdown_table, notes_for
-from assets.report.support.language import direction_word, national_clause
+from assets.report.support.language import (
+    change_clause,
+    direction_word,
+    national_clause,
+    national_sentence,
+)
 from assets.report.support.narrative import NarrativeError, load_narrative, render_prose
 from assets.report.support.snapshot import Snapshot
 
@@ -70,11 +75,15 @@ def test_report_hash_groups_never_look_like_a_pseudonym():
         # The interval includes 0: 'was similar to', even if the stated direction disagrees.
         ({"previous_value": "41.4", "value": "36.4", "change": "-5.0", "ci_lower": "-12.0",
           "ci_upper": "2.0", "direction": "fell"}, "was similar to"),
-        # No interval (an FTE rate): the table's word, from the sign of the change.
+        # No interval (an FTE ratio of posts): no direction word, whatever the sign or the
+        # stated word.
         ({"previous_value": "13.4", "value": "11.6", "change": "-1.8", "ci_lower": "[x]",
-          "ci_upper": "[x]", "direction": "fell"}, "fell"),
+          "ci_upper": "[x]", "direction": "fell"}, "not tested"),
         ({"previous_value": "9.7", "value": "9.7", "change": "0.0", "ci_lower": "[x]",
-          "ci_upper": "[x]"}, "was unchanged"),
+          "ci_upper": "[x]"}, "not tested"),
+        # Boundary: an interval ending exactly at 0 does not exclude no change.
+        ({"previous_value": "10", "value": "12", "change": "2", "ci_lower": "0.0",
+          "ci_upper": "4"}, "was similar to"),
         ({"previous_value": "[c]", "value": "[c]", "change": "[c]", "direction": "[c]"}, None),
         (None, None),
     ],
@@ -83,11 +92,12 @@ def test_report_direction_words_follow_the_interval(row, word):
     assert direction_word(row) == word
 
 
-def _snap(national_value, value="11.6"):
+def _snap(national_value, value="11.6", match="exact", basis="", ci=("[z]", "[z]")):
     frame = pd.DataFrame([{
         "reporting_year": 2025, "service": "children", "measure": "turnover_rate_fte",
-        "value": value, "unit": "percent", "ci_lower": "[z]", "ci_upper": "[z]",
+        "value": value, "unit": "percent", "ci_lower": ci[0], "ci_upper": ci[1],
         "national_value": national_value, "national_release": "DfE CSWW 2025 release",
+        "national_match": match, "national_basis": basis,
     }])  # fmt: skip
     return Snapshot(Path("x"), 2025, {"headline_measures": frame})
 
@@ -97,6 +107,39 @@ def test_report_national_sentence_names_the_release():
     assert clause == "below the national figure for England of 13.8% (DfE CSWW 2025 release)"
     assert national_clause(_snap("10.0"), "turnover_rate_fte", "children").startswith("above")
     assert national_clause(_snap("[x]"), "turnover_rate_fte", "children") == ""
+
+
+def test_report_national_inside_our_interval_is_similar():
+    snap = _snap("13.8", ci=("9.0", "14.0"))
+    assert national_clause(snap, "turnover_rate_fte", "children").startswith("similar to")
+    # boundary: the national figure on the interval's edge is inside it
+    snap = _snap("14.0", ci=("9.0", "14.0"))
+    assert national_clause(snap, "turnover_rate_fte", "children").startswith("similar to")
+
+
+def test_report_a_pair_on_another_basis_is_context_not_compared():
+    snap = _snap("14.5", match="differs", basis="Skills for Care turnover is on headcount, "
+                 "not FTE.")
+    assert national_clause(snap, "turnover_rate_fte", "children") == ""
+    sentence = str(national_sentence(snap, "Adults' FTE turnover", "turnover_rate_fte",
+                                     "children"))
+    assert "above" not in sentence and "below" not in sentence
+    assert "For context, the national figure is 14.5%" in sentence
+    assert "(Skills for Care turnover is on headcount, not FTE)" in sentence
+
+
+def test_report_similar_change_shows_the_change_in_points():
+    frame = pd.DataFrame([{
+        "reporting_year": 2025, "service": "all", "measure": "stability_rate",
+        "previous_year": 2024, "previous_value": "50.0", "value": "60.0", "change": "10.0",
+        "ci_lower": "-30.0", "ci_upper": "45.0", "unit": "percent",
+    }])  # fmt: skip
+    snap = Snapshot(Path("x"), 2025, {"year_on_year": frame})
+    assert str(change_clause(snap, "stability_rate")) == (
+        "was similar to 2024 (50.0% then, 60.0% now, a change of +10.0 percentage points)")
+    frame.loc[0, ["ci_lower", "ci_upper"]] = "[z]"
+    snap = Snapshot(Path("x"), 2025, {"year_on_year": frame})
+    assert str(change_clause(snap, "stability_rate")) == "went from 50.0% in 2024 to 60.0%"
 
 
 @pytest.mark.parametrize("year", ["2023", "2024", "2025"])

@@ -95,7 +95,9 @@ def test_report_headline_figures_equal_the_snapshot(snapshot_path, html_text):
 def test_report_direction_words_come_from_intervals(html_text):
     text = html_text.replace("’", "'")
     assert "fell from 16.1% in 2024 to 13.0%" in text  # interval excludes 0
-    assert "was similar to 2024 (41.4% then, 36.4% now)" in text  # interval includes 0
+    # interval includes 0: 'similar', with the change in points
+    assert ("was similar to 2024 (41.4% then, 36.4% now, a change of −5.0 percentage points)"
+            in text)
 
 
 def test_report_no_suppressed_count_leaks(html):

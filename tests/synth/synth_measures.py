@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import holidays
 import numpy as np
 import pandas as pd
 
@@ -47,9 +46,7 @@ def headline(frames: dict[str, pd.DataFrame], year: int) -> dict[str, dict[str, 
     p0 = pd.Timestamp(date(year - 1, 10, 1))
     hr = frames["hr_workforce"]
     out: dict[str, dict[str, float]] = {}
-    bank = holidays.country_holidays("GB", subdiv="ENG", years=[year - 1, year])
-    working_days = int(np.busday_count(p0.date(), (r + pd.Timedelta(days=1)).date(),
-                                       holidays=list(bank)))
+    working_days = 253  # DfE's fixed working year for the absence rate (docs/measures.md)
     for service in ("children", "adults"):
         mine = hr[hr["service"] == service]
         direct = mine[mine["agency_worker"] == 0]

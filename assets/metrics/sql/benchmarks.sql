@@ -4,6 +4,9 @@
 -- `benchmark_map` is data/reference/benchmark_map.csv (both registered by benchmarks.py).
 -- A national reporting_year such as "2022/23 (year to Sep 2023)" or "Sep 2023" becomes 2023;
 -- one that names no single year is left out.
+-- Every national series is on the year to 30 September, so a pair is `exact` only when the
+-- authority reports on the DfE basis too ($period = 'dfe'); on the financial basis it becomes
+-- `differs`, and the note says why.
 -- Grain of the result: one row per measure x service x national series x reporting year.
 with
 
@@ -36,8 +39,12 @@ final as (
         m.benchmark_measure,
         y.nation,
         m.release,
-        m.definition_match,
-        m.note,
+        case when $period = 'dfe' then m.definition_match else 'differs' end
+            as definition_match,
+        case when $period = 'dfe' or m.definition_match <> 'exact' then m.note
+            else 'Our figures are for the year to 31 March, the national series for the year '
+                || 'to 30 September. ' || m.note
+        end as note,
         y.definition_note as benchmark_definition,
         y.url as benchmark_url
     from benchmark_map as m

@@ -32,7 +32,10 @@ employed as (
             where in_post_at_reference_date and started_two_years_before
         ) as stable_headcount,
         sum(working_days_lost) filter (where active_in_period) as days_lost,
-        sum(stress_days_lost) filter (where active_in_period) as stress_days_lost
+        sum(stress_days_lost) filter (where active_in_period) as stress_days_lost,
+        count(distinct worker_id) filter (
+            where active_in_period and stress_days_lost > 0
+        ) as stress_absence_headcount
     from scoped
     where agency_worker = 0
     group by scope
@@ -103,17 +106,24 @@ measures as (
     select scope, 'absence_days_per_fte', days_lost / nullif(fte_in_post, 0), days_lost,
         fte_in_post
     from totals
-    -- DfE CSWW "sickness absence rate - FTE": days lost / (FTE in post x working days in P).
+    -- DfE CSWW "sickness absence rate - FTE": days lost / (FTE in post x 253), DfE's fixed
+    -- working year, not the period's own working days (docs/measures.md, "Absence").
     union all
     select scope, 'absence_rate',
-        100 * days_lost / nullif(fte_in_post * working_days_in_period, 0), days_lost,
-        fte_in_post * working_days_in_period
+        100 * days_lost / nullif(fte_in_post * $dfe_working_year, 0), days_lost,
+        fte_in_post * $dfe_working_year
     from totals
     -- Local definition (DESIGN §4): stress share of days lost.
     union all
     select scope, 'stress_absence_share', 100 * stress_days_lost / nullif(days_lost, 0),
         stress_days_lost, days_lost
     from totals
+    -- The people behind the stress share (health data): disclosure control counts them.
+    union all
+    select scope, 'stress_absence_headcount', stress_absence_headcount,
+        stress_absence_headcount, null
+    from totals
+    where days_lost > 0
     -- DfE CSWW "time in service" (local rate): in post at R with 2+ years in the spell.
     union all
     select scope, 'stability_rate', 100 * stable_headcount / nullif(headcount_in_post, 0),

@@ -1,8 +1,13 @@
 """Words that come from the data: direction of change and local-versus-national comparisons.
 
-DESIGN §4: the report says 'rose' or 'fell' only when the Newcombe interval of the change
-excludes 0, otherwise 'was similar to'. The published `year_on_year` table carries that
-judgement (`direction`); these helpers turn it into sentences and never overrule an interval.
+The change rule (DESIGN §4 "Year-on-year"): 'rose' or 'fell' only when the interval for the
+change excludes no change; otherwise 'was similar to', with the change shown in points. A
+measure with no interval method gets no direction word at all: 'went from X in 2024 to Y'.
+The published `year_on_year` table carries the interval; these helpers never overrule it.
+
+The benchmark rule (DESIGN §4 "National benchmarks"): only a national figure on exactly the
+same definition (`national_match` exact) is called above, below or similar; any other is
+context, with the difference in basis written beside it.
 """
 
 from __future__ import annotations
@@ -12,34 +17,38 @@ import re
 from assets.report.support.formatting import Md, fmt, is_missing, to_number
 from assets.report.support.snapshot import Snapshot
 
-ROSE, FELL, SIMILAR, UNCHANGED = "rose", "fell", "was similar to", "was unchanged"
+ROSE, FELL, SIMILAR, NOT_TESTED = "rose", "fell", "was similar to", "not tested"
 
 
 def direction_word(row: dict | None) -> str | None:
-    """'rose' | 'fell' | 'was similar to' | 'was unchanged', or None (no comparison).
+    """'rose' | 'fell' | 'was similar to' | 'not tested', or None (no comparison).
 
-    An interval that includes 0 always gives 'was similar to', whatever else the row says."""
+    The word comes only from the change's interval: 'rose'/'fell' when it excludes 0,
+    'was similar to' when it includes 0, 'not tested' when there is none."""
     if not row or is_missing(row.get("value")) or is_missing(row.get("previous_value")):
         return None
     lower = to_number(row.get("ci_lower", row.get("change_ci_lower")))
     upper = to_number(row.get("ci_upper", row.get("change_ci_upper")))
-    if lower is not None and upper is not None:
-        if lower <= 0 <= upper:
-            return SIMILAR
-        return ROSE if lower > 0 else FELL
-    stated = str(row.get("direction") or "").strip().lower()
-    if stated in (ROSE, FELL, SIMILAR, UNCHANGED):
-        return stated
-    change = to_number(row.get("change"))
-    if change is None:
-        return None
-    if round(change, 1) == 0:
-        return UNCHANGED
-    return ROSE if change > 0 else FELL
+    if lower is None or upper is None:
+        return NOT_TESTED
+    if lower <= 0 <= upper:
+        return SIMILAR
+    return ROSE if lower > 0 else FELL
+
+
+def _change_in_units(change: float, unit: str) -> str:
+    """'+1.2 points' for a percentage, '−0.3 cases per FTE' otherwise (one decimal place)."""
+    sign = "+" if change > 0 else "−" if change < 0 else ""
+    amount = f"{sign}{abs(change):.1f}"
+    if unit in ("percent", "%"):
+        return f"{amount} percentage points"
+    shown = fmt(abs(change), unit)
+    return f"{sign}{shown}" if str(shown) != f"{abs(change):.1f}" else amount
 
 
 def change_clause(snap: Snapshot, measure: str, service: str = "all") -> Md:
-    """'rose from 13.2% in 2024 to 11.4%' / 'was similar to 2024 (13.2%)' / '' (no earlier year)."""
+    """'rose from 13.2% in 2024 to 15.4%' / 'was similar to 2024 (13.2% then, 12.4% now, a
+    change of −0.8 percentage points)' / 'went from 13.2% in 2024 to 12.4%' / ''."""
     row = snap.yoy(measure, service)
     word = direction_word(row)
     if word is None:
@@ -50,9 +59,13 @@ def change_clause(snap: Snapshot, measure: str, service: str = "all") -> Md:
     year = _previous_year(row, snap)
     if word in (ROSE, FELL):
         return Md(f"{word} from {before} in {year} to {now}")
-    if word == UNCHANGED:
-        return Md(f"was unchanged from {year} at {now}")
-    return Md(f"was similar to {year} ({before} then, {now} now)")
+    if word == NOT_TESTED:
+        return Md(f"went from {before} in {year} to {now}")
+    change = to_number(row.get("change"))
+    if change is None:
+        return Md(f"was similar to {year} ({before} then, {now} now)")
+    return Md(f"was similar to {year} ({before} then, {now} now, a change of "
+              f"{_change_in_units(change, unit)})")
 
 
 def change_sentence(snap: Snapshot, subject: str, measure: str, service: str = "all") -> Md:
@@ -72,15 +85,25 @@ def _unbracket(text: str) -> str:
     return re.sub(r"\s*\(([^()]*)\)", r"; \1", text).strip()
 
 
+def is_like_for_like(row: dict) -> bool:
+    """True only for a national figure on exactly our definition (benchmark_map `exact`)."""
+    return str(row.get("national_match") or "").strip().lower() == "exact"
+
+
 def national_clause(snap: Snapshot, measure: str, service: str) -> Md:
-    """'below the national figure for England of 13.8% (release)', or '' when none is mapped."""
+    """For an exact pair: 'below the national figure for England of 13.8% (release)', with
+    'similar to' when the national figure lies inside our interval. For any other pair: ''
+    (see `national_context`)."""
     row = snap.headline(measure, service)
     local, national = to_number(row.get("value")), to_number(row.get("national_value"))
-    if local is None or national is None:
+    if local is None or national is None or not is_like_for_like(row):
         return Md("")
     unit = row.get("unit", "")
+    lower, upper = to_number(row.get("ci_lower")), to_number(row.get("ci_upper"))
     rounded_local, rounded_national = round(local, 1), round(national, 1)
-    if rounded_local < rounded_national:
+    if lower is not None and upper is not None and lower <= national <= upper:
+        relation = "similar to"
+    elif rounded_local < rounded_national:
         relation = "below"
     elif rounded_local > rounded_national:
         relation = "above"
@@ -91,14 +114,50 @@ def national_clause(snap: Snapshot, measure: str, service: str) -> Md:
     return Md(f"{relation} the national figure for England of {fmt(national, unit)}{source}")
 
 
+def national_context(snap: Snapshot, measure: str, service: str) -> Md:
+    """A national figure on a different basis, as context with the difference written:
+    'For context, the national figure is 14.5% (release), but it is not on the same basis:
+    Skills for Care turnover is on headcount, not FTE.' or ''."""
+    row = snap.headline(measure, service)
+    national = to_number(row.get("national_value"))
+    if national is None or is_like_for_like(row):
+        return Md("")
+    unit = row.get("unit", "")
+    release = _unbracket(str(row.get("national_release") or "").strip())
+    source = f" ({release})" if release else ""
+    basis = str(row.get("national_basis") or "").strip().rstrip(".")
+    why = f" ({basis})" if basis else ""
+    return Md(f"For context, the national figure is {fmt(national, unit)}{source}, but it is "
+              f"not on the same basis{why}, so the two are not compared.")
+
+
 def national_sentence(snap: Snapshot, subject: str, measure: str, service: str) -> Md:
-    """'Children's FTE turnover (11.6%) was below the national figure … (release).' or a plain
-    statement that no national figure on the same definition is available."""
+    """'Children's FTE turnover (11.6%) was below the national figure … (release).'; for a
+    pair on a different basis, the figure and the national context; or a plain statement
+    that no national figure is available."""
     clause = national_clause(snap, measure, service)
     value = snap.f(measure, service)
     if not clause:
         if not snap.available(measure, service):
             return Md("")
+        context = national_context(snap, measure, service)
+        if context:
+            return Md(f"{subject} was {value}. {context}")
         return Md(f"{subject} was {value}; no national figure on the same definition is "
                   "available for comparison.")
     return Md(f"{subject} ({value}) was {clause}.")
+
+
+def statement_quotes(snap: Snapshot, theme: str, service: str = "all") -> list[str]:
+    """The statements a theme rests on, each with the share agreeing, as published in
+    `health_check_items`: ['62.0% agreed that "I intend to be working here in 12 months'
+    time"', ...]. A suppressed share is shown with its shorthand."""
+    items = snap.table("health_check_items")
+    if items.empty or "theme" not in items:
+        return []
+    rows = items[(items["theme"] == theme) & (items["service"] == service)]
+    quotes = []
+    for statement, share in zip(rows["statement"], rows["value"], strict=True):
+        text = str(statement).strip().rstrip(".")
+        quotes.append(f"{fmt(share, 'percent')} agreed that “{text}”")
+    return quotes

@@ -119,18 +119,24 @@ def period_text(snap: Snapshot) -> tuple[str, str]:
 
 
 def headline_table(snap: Snapshot, rows: list[tuple[str, str]]) -> pd.DataFrame:
-    """Measure | Children's | Adults' | Both services | England (same definition)."""
+    """Measure | Children's | Adults' | Both services | England.
+
+    The England column shows a national figure on exactly our definition as it is; one on a
+    different basis is marked 'context, different basis' (DESIGN §4 benchmarks)."""
     out = []
     for measure, name in rows:
         record = {"Measure": name}
         for service, column in SERVICE_COLUMNS.items():
             record[column] = str(snap.f(measure, service, note=False))
-        nationals = [
-            f"{fmt(snap.headline(measure, s)['national_value'], snap.headline(measure, s)['unit'], False)}"
-            f" ({SERVICE_COLUMNS[s].lower()})"
-            for s in ("children", "adults")
-            if to_number(snap.headline(measure, s).get("national_value")) is not None
-        ]
+        nationals = []
+        for s in ("children", "adults"):
+            row = snap.headline(measure, s)
+            if to_number(row.get("national_value")) is None:
+                continue
+            shown = fmt(row["national_value"], row["unit"], False)
+            basis = "" if str(row.get("national_match", "")).strip().lower() == "exact" else (
+                "; context, different basis")
+            nationals.append(f"{shown} ({SERVICE_COLUMNS[s].lower()}{basis})")
         record["England"] = "; ".join(nationals) if nationals else "[x]"
         out.append(record)
     return pd.DataFrame(out)

@@ -1,7 +1,9 @@
 -- staging.survey_answers
 -- Grain: one row per health check response x answered item, per reporting_year.
 -- score = (v - 1) / 4 x 100, with v reversed (6 - v) for reverse-scored items (DESIGN §4);
--- is_agree = the answer as given is 4 or 5 (not reversed).
+-- is_agree = the answer as given is 4 or 5 (not reversed); is_favourable = the answer is
+-- favourable once polarity is aligned: 4 or 5 for an ordinary item, 1 or 2 for an item whose
+-- agreement is unfavourable (codebook reverse_scored = 1).
 with
 
 answers as (
@@ -26,6 +28,7 @@ joined as (
         a.item_id,
         i.standard,
         i.theme,
+        coalesce(nullif(trim(i.text), ''), a.item_id) as item_text,
         coalesce(i.reverse_scored, 0) as reverse_scored,
         a.answer
     from answers as a
@@ -41,7 +44,8 @@ final as (
         *,
         (case when reverse_scored = 1 then 6 - answer else answer end - 1) / 4.0 * 100
             as score,
-        answer >= 4 as is_agree
+        answer >= 4 as is_agree,
+        case when reverse_scored = 1 then answer <= 2 else answer >= 4 end as is_favourable
     from joined
 )
 
