@@ -72,12 +72,15 @@ def test_series_marks_dfe_published_years(gateshead):
 
 
 def test_a_different_definition_gets_no_above_or_below(tmp_path):
+    # Every children's pair in benchmark_map is exact on DfE's period, so a council reporting
+    # on the financial year is the case whose figure is on a different basis.
     local = pd.DataFrame({
         "authority_code": "GAT", "reporting_year": 2025, "measure": ["absence_rate"],
         "service": "children", "breakdown": None, "category": None, "month_end": None,
         "value": [9.0], "numerator": None, "denominator": None, "unit": "percent",
         "ci_lower": None, "ci_upper": None, "source": "test"})
-    snap = _snapshot(tmp_path, AuthorityConfig(name="G", code="GAT", dfe_la_code="390"), local)
+    snap = _snapshot(tmp_path, AuthorityConfig(name="G", code="GAT", dfe_la_code="390",
+                                               period="financial"), local)
     sentence = cmp.measure_sentence(snap, "absence_rate")
     assert "not set above or below" in sentence
     assert " above England" not in sentence and "highest of" not in sentence

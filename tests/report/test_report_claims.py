@@ -121,7 +121,8 @@ def test_claims_sample_narrative_passes(snap):
 
 def test_placeholder_words_from_the_data(snap):
     assert placeholder_words(snap, "change", "health_check_agree_intention_to_stay",
-                             "all") == "was similar to 2024 (44.6% then, 42.9% now)"
+                             "all") == ("was similar to 2024 (44.6% then, 42.9% now, a change of "
+                                       "−1.7 percentage points)")
     assert placeholder_words(snap, "highest", "hours_over_contract_mean", "all") == (
         "children's services")
     assert placeholder_words(snap, "lowest", "turnover_rate_fte", "all") == "children's services"
