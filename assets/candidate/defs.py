@@ -41,9 +41,13 @@ GRAIN = {
 }
 
 
-def _extract_of(problem) -> str:
+def _extract_of(problem, files: dict[str, dict]) -> str:
+    """The extract whose check reports a problem: by the file it was found in (a census return
+    has any name), else by the file's stem; a folder-level problem goes to hr_workforce."""
+    if problem.file in files:
+        return files[problem.file]["extracts"][0]
     stem = problem.file.rsplit(".", 1)[0].lower()
-    return "hr_workforce" if stem == "csww" else stem
+    return stem if stem in CANDIDATE_KEYS else "hr_workforce"
 
 
 @dg.multi_asset(
@@ -95,7 +99,7 @@ def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings,
         pause_point("ingest")
     by_extract: dict[str, list] = {}
     for p in problems:
-        by_extract.setdefault(_extract_of(p), []).append(p)
+        by_extract.setdefault(_extract_of(p, prepared.files), []).append(p)
     for name, key_ in CANDIDATE_KEYS.items():
         sources = prepared.files_for(name)
         yield dg.MaterializeResult(

@@ -10,6 +10,7 @@ import csv
 import datetime
 import hashlib
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -79,11 +80,38 @@ class ReadResult:
 # ---------------------------------------------------------------------------- finding files
 
 
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def is_census(path: Path) -> bool:
+    """True when an XML file is a CSWW census return: its root is <Message> and its first child
+    is <Header>, a vacancy block or <CSWWWorker>. Only the start of the file is read.
+
+    XML that cannot be parsed safely counts as a census, so that reading it says why.
+    """
+    from defusedxml.ElementTree import iterparse
+
+    try:
+        with open(path, "rb") as handle:
+            events = iterparse(handle, events=("start",), forbid_dtd=True,
+                               forbid_entities=True, forbid_external=True)
+            tags = [_local(elem.tag) for _, elem in itertools.islice(events, 2)]
+    except Exception:  # unsafe or malformed: read_csww names the fault
+        return True
+    return tags[:1] == ["Message"] and (len(tags) == 1 or tags[1] in CENSUS_CHILDREN)
+
+
+CENSUS_CHILDREN = ("Header", "CSWWWorker", "LALevelVacancies", "LALevel")
+
+
 def find_extracts(year_dir: Path) -> dict[str, Path]:
     """Map extract name (and "csww") to its file in a reporting-year folder.
 
-    Stems match case-insensitively. Two files for one extract (e.g. .csv and .xlsx), or an
-    extract saved in a format we cannot read (.xls, .ods, .txt), is unusable input.
+    CSV/XLSX stems match extract names case-insensitively. The census is any .xml file whose
+    content is a CSWW message, whatever its name (councils keep their own names). Two files for
+    one extract (e.g. .csv and .xlsx, or two census returns), or an extract saved in a format we
+    cannot read (.xls, .ods, .txt), is unusable input.
     """
     year_dir = Path(year_dir)
     if not year_dir.is_dir():
@@ -93,7 +121,7 @@ def find_extracts(year_dir: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for path in sorted(p for p in year_dir.iterdir() if p.is_file()):
         stem, suffix = path.stem.lower(), path.suffix.lower()
-        if stem == CSWW and suffix == ".xml":
+        if suffix == ".xml" and is_census(path):
             name = CSWW
         elif stem in EXTRACTS and suffix in (".csv", ".xlsx"):
             name = stem
@@ -103,14 +131,35 @@ def find_extracts(year_dir: Path) -> dict[str, Path]:
                 why=f"Extracts must be .csv or .xlsx files; this one is {suffix or 'untyped'}.",
                 action="Save it as CSV UTF-8 or as an Excel workbook (.xlsx)."))
         else:
-            continue  # not an extract (notes, faults.json, ...): ignored
+            continue  # not an extract: other_files reports the ones that look like data
         if name in found:
+            what = "census returns" if name == CSWW else f"{name} extracts"
             raise UnusableInput(Problem(
                 file=path.name, rule="INGEST-DUPLICATE-EXTRACT", severity="error",
-                why=f"Two files hold the {name} extract: {found[name].name} and {path.name}.",
+                why=f"Two files hold {what}: {found[name].name} and {path.name}.",
                 action="Keep exactly one file per extract in the folder."))
         found[name] = path
     return found
+
+
+DATA_SUFFIXES = (".csv", ".xlsx", ".xml")
+
+
+def other_files(year_dir: Path, found: dict[str, Path]) -> list[Problem]:
+    """A warning for each CSV, XLSX or XML file in the folder that is not read as an extract."""
+    used = set(found.values())
+    problems = []
+    for path in sorted(p for p in Path(year_dir).iterdir() if p.is_file()):
+        if path in used or path.suffix.lower() not in DATA_SUFFIXES:
+            continue
+        why = ("This XML file is not a CSWW census return (its root is not a census <Message>), "
+               "so it was not read." if path.suffix.lower() == ".xml" else
+               "The file name is not an extract name, so the file was not read.")
+        problems.append(Problem(
+            file=path.name, rule="INGEST-UNKNOWN-FILE", severity="warning", why=why,
+            action="Rename it to its extract's name (docs/data-contract.md), or move it out "
+                   "of the year folder."))
+    return problems
 
 
 # ----------------------------------------------------------------------------- file bytes

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from assets.candidate import cross_extract, gx_runner
+from assets.candidate.contract import CSWW
 from psw_core.config import AuthorityConfig
 from psw_core.problems import Problem, UnusableInput
 
@@ -86,7 +87,7 @@ def validate_folder(
     year_dir: Path, config: AuthorityConfig, year: int | None = None
 ) -> ValidationReport:
     """Validate the extracts in one reporting-year folder; see ValidationReport.exit_code."""
-    from assets.candidate.contract import CSWW, EXTRACTS
+    from assets.candidate.contract import EXTRACTS
     from assets.candidate.load import read_year
     from assets.candidate.readers import find_extracts
 
@@ -131,7 +132,8 @@ def validate_reads(
     letters: dict[str, dict[str, str]] = {}
     for key, read in reads.items():
         report.files[key] = read.file
-        report.rows[read.file] = report.rows.get(read.file, 0) + len(read.frame)
+        if key != f"{CSWW}:hr_vacancies":  # a census's rows are its workers, not its vacancy block
+            report.rows[read.file] = report.rows.get(read.file, 0) + len(read.frame)
         report.notes += list(read.notes)
         report.frames[key] = read.frame
         missing_cols = {(p.file, p.column) for p in read.problems
@@ -187,6 +189,10 @@ def format_text(report: ValidationReport) -> str:
     lines = [f"psw validate {report.folder}"]
     if report.period:
         lines.append(f"Reporting period: {report.period[0]} to {report.period[1]}")
+    census = {f for k, f in report.files.items() if k.startswith(f"{CSWW}:")}
+    if report.rows:
+        lines.append("Files read: " + "; ".join(
+            f"{file} ({_records(report, file, census)})" for file in sorted(report.rows)))
     if report.missing:
         lines.append("Extracts not in the folder (their sections will say 'no data'): "
                      + ", ".join(report.missing))
@@ -195,7 +201,7 @@ def format_text(report: ValidationReport) -> str:
         by_file.setdefault(p.file, []).append(p)
     for file, problems in by_file.items():
         errors = sum(1 for p in problems if p.severity == "error")
-        lines += ["", f"== {file} ({report.rows.get(file, 0):,} rows): {errors} error(s) "
+        lines += ["", f"== {file} ({_records(report, file, census)}): {errors} error(s) "
                       f"and {len(problems) - errors} warning(s) listed"]
         by_rule: dict[str, list[Problem]] = {}
         for p in problems:
@@ -211,6 +217,12 @@ def format_text(report: ValidationReport) -> str:
                 lines.append(f"    ... and {hidden:,} more rows with the same problem")
     lines += ["", _summary_line(report)]
     return "\n".join(line for line in lines if line is not None) + "\n"
+
+
+def _records(report: ValidationReport, file: str, census: set[str]) -> str:
+    if file not in report.rows:
+        return "not read"
+    return f"{report.rows[file]:,} {'workers' if file in census else 'rows'}"
 
 
 def _where(p: Problem) -> str:
