@@ -32,6 +32,7 @@ from assets.candidate.readers import (
     csv_grid,
     decode_text,
     find_extracts,
+    other_files,
     read_bytes,
     type_grid,
     xlsx_grid,
@@ -190,6 +191,7 @@ def prepare_year(year_dir: Path, year: int, config: AuthorityConfig,
     results = {source: _pseudonymised(r, key, staff_names, memos) for source, r in raw.items()}
     del raw, memos  # raw ids and names go no further
     prepared = PreparedYear(year=year, tables={}, read_results=results)
+    prepared.problems += other_files(Path(year_dir), find_extracts(Path(year_dir)))
     reference = pd.Timestamp(config.reference_date(year))
 
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}

@@ -89,7 +89,7 @@ def validate_folder(
     """Validate the extracts in one reporting-year folder; see ValidationReport.exit_code."""
     from assets.candidate.contract import EXTRACTS
     from assets.candidate.load import read_year
-    from assets.candidate.readers import find_extracts
+    from assets.candidate.readers import find_extracts, other_files
 
     year_dir = Path(year_dir)
     report = ValidationReport(folder=str(year_dir))
@@ -110,6 +110,7 @@ def validate_folder(
     if CSWW in found:
         present |= set(HR_SOURCES)
     report.missing = [e for e in EXTRACTS if e not in present]
+    _add(report, other_files(year_dir, found))
     return validate_reads(reads, config, year, report)
 
 

@@ -102,3 +102,28 @@ def test_layout_comes_from_elements_not_the_year(tmp_path):
     assert "(2024 census layout)" in result["hr_workforce"].notes[0]
     assert result["hr_workforce"].frame["asye"].tolist() == [1, 0, 0, 0]
     assert set(LAYOUTS) == {"2021-2023", "2024", "2025"}
+
+
+# ----------------------------------------------------------------- the census found by content
+
+
+def test_two_census_returns_for_one_year_are_an_error_naming_both(tmp_path):
+    write_return(tmp_path, 2024, name="social_work_workforce_2024.xml")
+    write_return(tmp_path, 2024, name="CSWW return final v2.xml")
+    report = validate_folder(tmp_path, CONFIG, year=2024)
+    assert report.exit_code == 2
+    problem = report.errors[0]
+    assert problem.rule == "INGEST-DUPLICATE-EXTRACT"
+    assert "CSWW return final v2.xml" in problem.why
+    assert "social_work_workforce_2024.xml" in problem.why
+
+
+def test_an_xml_file_that_is_not_a_census_is_reported(tmp_path):
+    write_return(tmp_path, 2024, name="return.xml")
+    (tmp_path / "payroll.xml").write_text("<Payroll><Row>1</Row></Payroll>", encoding="utf-8")
+    report = validate_folder(tmp_path, CONFIG, year=2024)
+    other = [p for p in report.problems if p.rule == "INGEST-UNKNOWN-FILE"]
+    assert [(p.file, p.severity) for p in other] == [("payroll.xml", "warning")]
+    assert "not a CSWW census return" in other[0].why
+    assert "payroll.xml" in format_text(report)
+    assert report.files["csww:hr_workforce"] == "return.xml"
