@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from assets.candidate import cross_extract, gx_runner
-from assets.candidate.contract import CSWW
+from assets.candidate.contract import CSWW, EXTRACTS, has_build_minimum
 from psw_core.config import AuthorityConfig
 from psw_core.problems import Problem, UnusableInput
 
@@ -87,7 +87,6 @@ def validate_folder(
     year_dir: Path, config: AuthorityConfig, year: int | None = None
 ) -> ValidationReport:
     """Validate the extracts in one reporting-year folder; see ValidationReport.exit_code."""
-    from assets.candidate.contract import EXTRACTS
     from assets.candidate.load import read_year
     from assets.candidate.readers import find_extracts, other_files
 
@@ -95,6 +94,10 @@ def validate_folder(
     report = ValidationReport(folder=str(year_dir))
     try:
         found = find_extracts(year_dir)
+        if not found:  # an empty folder, or files under names we do not know: never a pass
+            report.missing = list(EXTRACTS)
+            _add(report, [_nothing_found(year_dir)] + other_files(year_dir, found))
+            return report
         year = year or folder_year(year_dir)
         reads = read_year(year_dir, year, config)
     except UnusableInput as exc:
@@ -111,7 +114,25 @@ def validate_folder(
         present |= set(HR_SOURCES)
     report.missing = [e for e in EXTRACTS if e not in present]
     _add(report, other_files(year_dir, found))
+    if not has_build_minimum(found):
+        _add(report, [Problem(
+            file=year_dir.name, rule="VALIDATE-BUILD-NEEDS", severity="warning",
+            why="What is here was checked, but `psw build` will also need the HR workforce: "
+                "hr_workforce.csv or .xlsx, or the CSWW census return (any .xml name), and "
+                "ideally hr_vacancies. Without it the build stops.",
+            action="Add the HR workforce extract or the census return before building.")])
     return validate_reads(reads, config, year, report)
+
+
+def _nothing_found(year_dir: Path) -> Problem:
+    return Problem(
+        file=year_dir.name, rule="VALIDATE-NO-EXTRACT", severity="error",
+        why="No recognised extract is in this folder. A build needs at least the HR workforce "
+            "(hr_workforce.csv or .xlsx, or the CSWW census return as an .xml file of any "
+            "name); the other extracts are " + ", ".join(e for e in EXTRACTS
+                                                         if e != "hr_workforce") + ".",
+        action="Put the year's extracts in the folder under the names in docs/data-contract.md "
+               "(CSV or XLSX), and the census return as received.")
 
 
 def validate_reads(
