@@ -379,6 +379,7 @@ def read_csww(path: Path, config: AuthorityConfig | None,
 
 def _element_named(problem: Problem, element_of: dict[str, str]) -> Problem:
     """Replace a spreadsheet letter with the XML element the value came from."""
-    if problem.column is None or problem.column not in element_of:
+    if problem.column is None or problem.column not in element_of or problem.rule.startswith(
+            "CSWW-"):  # census rules name their element already
         return problem
     return Problem(**{**problem.to_dict(), "column_letter": element_of[problem.column] or None})

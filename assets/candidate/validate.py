@@ -22,6 +22,7 @@ import pandas as pd
 
 from assets.candidate import cross_extract, gx_runner
 from assets.candidate.contract import CSWW, EXTRACTS, has_build_minimum
+from assets.candidate.csww import VACANCY_BLOCKS, VACANCY_ITEMS
 from psw_core.config import AuthorityConfig
 from psw_core.problems import Problem, UnusableInput
 
@@ -32,7 +33,8 @@ SENSITIVE_COLUMNS = frozenset({
     "comments", "name", "first_name", "surname", "email", "ni_number", "swe_no", "address",
     "postcode",
 })
-HR_SOURCES = ("hr_workforce", "hr_vacancies")  # csww.xml can supply these
+HR_SOURCES = ("hr_workforce", "hr_vacancies")  # the census return can supply these
+VACANCY_ELEMENTS = frozenset((*VACANCY_BLOCKS, *VACANCY_ITEMS))
 
 
 @dataclass
@@ -168,7 +170,10 @@ def validate_reads(
         # The reader already reported a missing required column; do not say it twice.
         gx_found = [p for p in outcome.problems
                     if not (p.rule.endswith("-000") and (p.file, p.column) in missing_cols)]
-        _add(report, gx_found, {(read.file, r): n for r, n in outcome.unexpected_counts.items()})
+        counts = {(read.file, r): n for r, n in outcome.unexpected_counts.items()}
+        if key.startswith(f"{CSWW}:"):  # a census rule already named this cell: say it once
+            gx_found = _once(gx_found, read.problems, counts)
+        _add(report, gx_found, counts)
         combined.setdefault(read.extract, []).append(read.frame)
         files[read.extract], letters[read.extract] = read.file, read.column_letters
     frames = {name: parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
@@ -176,6 +181,19 @@ def validate_reads(
     _add(report, cross_extract.check_frames(frames, files, letters))
     report.problems.sort(key=lambda p: (p.file, p.severity != "error", p.rule, p.row or 0))
     return report
+
+
+def _once(found: list[Problem], census: list[Problem],
+          counts: dict[tuple[str, str], int]) -> list[Problem]:
+    """Drop suite problems on a worker and column a census rule already reported."""
+    named = {(p.row, p.column) for p in census if p.rule.startswith("CSWW-") and p.row}
+    kept = [p for p in found if (p.row, p.column) not in named]
+    for p in found:
+        if (p.row, p.column) in named:
+            counts[(p.file, p.rule)] = counts.get((p.file, p.rule), 1) - 1
+    for k in [k for k, n in counts.items() if n <= 0]:
+        del counts[k]
+    return kept
 
 
 def _add(report: ValidationReport, problems: list[Problem],
@@ -225,18 +243,24 @@ def format_text(report: ValidationReport) -> str:
         errors = sum(1 for p in problems if p.severity == "error")
         lines += ["", f"== {file} ({_records(report, file, census)}): {errors} error(s) "
                       f"and {len(problems) - errors} warning(s) listed"]
-        by_rule: dict[str, list[Problem]] = {}
+        # A heading describes every row under it: group by the whole message, not the rule id.
+        by_message: dict[tuple[str, str, str, str], list[Problem]] = {}
         for p in problems:
-            by_rule.setdefault(p.rule, []).append(p)
-        for rule, group in by_rule.items():
-            first = group[0]
-            lines += ["", f"  {first.severity.upper()} {rule}: {first.why}",
-                      f"    What to do: {first.action}" if first.action else ""]
+            by_message.setdefault((p.severity, p.rule, p.why, p.action), []).append(p)
+        listed_per_rule = Counter(p.rule for p in problems)
+        groups_left = Counter(rule for _, rule, _, _ in by_message)
+        for (severity, rule, why, action), group in by_message.items():
+            lines += ["", f"  {severity.upper()} {rule}: {why}",
+                      f"    What to do: {action}" if action else ""]
             for p in group:
-                lines.append("    " + _where(p))
-            hidden = report.counts.get((file, rule), len(group)) - len(group)
+                lines.append("    " + _where(p, file in census))
+            groups_left[rule] -= 1
+            if groups_left[rule]:
+                continue  # counts are per rule: shown once, under the rule's last group
+            hidden = report.counts.get((file, rule), len(group)) - listed_per_rule[rule]
             if hidden > 0:
-                lines.append(f"    ... and {hidden:,} more rows with the same problem")
+                unit = "workers" if file in census else "rows"
+                lines.append(f"    ... and {hidden:,} more {unit} with the same problem")
     lines += ["", _summary_line(report)]
     return "\n".join(line for line in lines if line is not None) + "\n"
 
@@ -247,11 +271,22 @@ def _records(report: ValidationReport, file: str, census: set[str]) -> str:
     return f"{report.rows[file]:,} {'workers' if file in census else 'rows'}"
 
 
-def _where(p: Problem) -> str:
-    where = f"row {p.row}" if p.row is not None else "whole file"
-    if p.column:
-        where += f", column {p.column}" + (f" ({p.column_letter})" if p.column_letter else "")
-    return where + (f": value {p.value!r}" if p.value is not None else ": blank")
+def _where(p: Problem, census: bool = False) -> str:
+    if census and p.column_letter in VACANCY_ELEMENTS:
+        where = f"vacancy block, element {p.column_letter}"
+    elif census:  # an XML file has no rows: name the worker's position and the element
+        where = f"CSWWWorker {p.row} (in file order)" if p.row is not None else "whole file"
+        if p.column_letter:
+            where += f", element {p.column_letter}"
+        if p.column:
+            where += f" (column {p.column})"
+    else:
+        where = f"row {p.row}" if p.row is not None else "whole file"
+        if p.column:
+            where += f", column {p.column}" + (f" ({p.column_letter})" if p.column_letter else "")
+    if p.value is not None:
+        return where + f": value {p.value!r}"
+    return where + (": blank" if p.column or census else "")
 
 
 def report_dict(report: ValidationReport, redact: bool = True) -> dict:

@@ -127,3 +127,29 @@ def test_an_xml_file_that_is_not_a_census_is_reported(tmp_path):
     assert "not a CSWW census return" in other[0].why
     assert "payroll.xml" in format_text(report)
     assert report.files["csww:hr_workforce"] == "return.xml"
+
+
+# -------------------------------------------------------------- validation messages you can trust
+
+
+def test_messages_group_by_what_they_say_and_a_fault_is_reported_once(tmp_path):
+    workers = children_workforce(2022)
+    # W3 (a leaver) loses ReasonLeave and LeaverDestination; W4 (a starter) loses StartOrigin.
+    workers.loc[2, ["reason_leave", "leaver_destination"]] = pd.NA
+    workers.loc[3, "start_origin"] = pd.NA
+    write_return(tmp_path / "2022", 2022, workers)
+    report = validate_folder(tmp_path / "2022", CONFIG)
+    text = format_text(report)
+    assert report.exit_code == 1, text
+    # each CSWW-001 heading names the element of every worker listed under it
+    for element in ("ReasonLeave", "LeaverDestination"):
+        heading = f"ERROR CSWW-001: The worker has a RoleEndDate but no {element}"
+        block = text.split(heading, 1)[1].split("\n\n", 1)[0]
+        assert f"CSWWWorker 3 (in file order), element {element}" in block, text
+    # the HR suite's rules on the same cells (HR-006/007/008) are not said a second time
+    assert not {"HR-006", "HR-007", "HR-008"} & {p.rule for p in report.problems}, text
+    assert "CSWWWorker 4 (in file order), element StartOrigin (column start_origin): blank" in text
+    # three faults, three errors in the summary; 4 workers, not 5 rows with the vacancy block
+    assert "0 warnings" in text and ": 3 errors," in text, text
+    assert report.rows == {"social_work_workforce_2022.xml": 4}
+    assert "(4 workers): 3 error(s)" in text
