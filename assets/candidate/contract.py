@@ -130,6 +130,9 @@ HR_WORKFORCE = ExtractSpec(
         _flag("asye"),
         _c("working_days_lost", "decimal", minimum=0),
         _c("stress_days_lost", "decimal", minimum=0),
+        # Cases held at the reference date (the census's Cases30): caseload_fte comes from it
+        # when the year has no caseload extract (docs/measures.md).
+        _c("cases_held", "int", minimum=0),
     ),
 )
 

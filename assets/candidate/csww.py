@@ -52,6 +52,7 @@ WORKER_MAP = {
     "asye": "CFKSSstatus",  # 1 (ASYE) in any of its values -> 1, other statuses -> 0
     "working_days_lost": "WorkingDaysLost",
     "stress_days_lost": None,
+    "cases_held": "Cases30",  # caseload_fte when there is no caseload extract
 }
 VACANCY_MAP = {"vacancies_fte": "NumberOfVacancies", "agency_cover_fte": "NoAgencyFTE",
                "agency_cover_headcount": "NoAgencyHeadcount"}

@@ -64,6 +64,7 @@ CASES = [
      {"role_end_date": "2024-09-30"}, "ended before P (warning)"),
     ("HR-025", "hr_workforce", {"ethnicity": "REFU"}, {"ethnicity": "British"}, "CBDS code"),
     ("HR-026", "hr_workforce", {}, {"agency_worker": None}, "blank agency flag"),
+    ("HR-027", "hr_workforce", {"cases_held": 0}, {"cases_held": -1}, "negative cases held"),
     # --- hr_vacancies
     ("VAC-000", "hr_vacancies", {}, {DROP: "vacancies_fte"}, "vacancies_fte column absent"),
     ("VAC-001", "hr_vacancies", {}, {"service": None}, "blank service"),
