@@ -274,6 +274,9 @@ SPECS: dict[str, ExtractSpec] = {
 EXTRACTS: tuple[str, ...] = tuple(SPECS)
 CSWW = "csww"  # the DfE census file csww.xml supplies children's hr_workforce and hr_vacancies
 CSWW_EXTRACTS = ("hr_workforce", "hr_vacancies")
+# worker_crosswalk.csv/.xlsx (worker_id, swe_no): joins census workers, keyed by SWE number, to
+# the local ids of the other extracts, in memory at ingest. Never loaded (swe_no is NEVER_LOADED).
+CROSSWALK = "worker_crosswalk"
 # `psw build` needs one of these (DESIGN §3 "Validate and build").
 REQUIRED_FOR_BUILD = ("hr_workforce", CSWW)
 

@@ -18,6 +18,7 @@ import pandas as pd
 from assets.candidate.contract import (
     AGE_BANDS,
     BIRTH_DATE_COLUMN,
+    CROSSWALK,
     CSWW,
     EXTRACTS,
     HEALTH_CHECK_ANSWERS,
@@ -32,8 +33,10 @@ from assets.candidate.readers import (
     csv_grid,
     decode_text,
     find_extracts,
+    normalise_swe,
     other_files,
     read_bytes,
+    read_crosswalk,
     type_grid,
     xlsx_grid,
 )
@@ -126,7 +129,34 @@ def read_year(year_dir: Path, year: int | None, config: AuthorityConfig | None
         for extract in ("hr_workforce", "hr_vacancies"):
             if extract in results:
                 results[extract].problems.extend(_children_twice(results[extract]))
+    crosswalk = read_crosswalk(found[CROSSWALK]) if CROSSWALK in found else None
+    join_census(results, crosswalk)
     return results
+
+
+def join_census(results: dict[str, ReadResult], crosswalk: ReadResult | None) -> None:
+    """Give census workers their local worker_id, in memory, before anything is pseudonymised.
+
+    The census keys workers by SWE number; the other extracts use local ids. The SWE -> local
+    id pairs come from worker_crosswalk.csv/.xlsx and from a swe_no column of an HR extract.
+    A census worker found in neither keeps its SWE number as id (pseudonymised like any id).
+    """
+    census = results.get(f"{CSWW}:hr_workforce")
+    pairs: dict[str, str] = {}
+    for result in ([crosswalk] if crosswalk else []) + list(results.values()):
+        pairs.update({k: v for k, v in result.crosswalk.items() if k not in pairs})
+        result.crosswalk = {}  # SWE numbers go no further than this join
+    target = census or next(iter(results.values()), None)
+    if crosswalk is not None and target is not None:
+        target.problems += crosswalk.problems
+        target.notes += crosswalk.notes
+    if census is None or not pairs:
+        return
+    ids = census.frame["worker_id"]
+    local = normalise_swe(ids).map(pairs)
+    census.frame = census.frame.assign(worker_id=local.fillna(ids).astype("string"))
+    census.notes.append(f"{census.file}: {int(local.notna().sum()):,} of {len(ids):,} census "
+                        "workers joined to their local worker id through the crosswalk.")
 
 
 def _children_twice(result: ReadResult) -> list[Problem]:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from assets.candidate.contract import (
+    CROSSWALK,
     CSWW,
     EXTRACTS,
     NAME_COLUMNS,
@@ -30,6 +31,7 @@ from assets.candidate.contract import (
 from psw_core.config import AuthorityConfig
 from psw_core.problems import Problem, UnusableInput, column_letter
 
+SWE_COLUMN = "swe_no"  # never loaded; read into memory only to join the census (crosswalk)
 MAX_FILE_BYTES = 2 * 1024**3  # refuse anything larger: no real extract is near this
 MAX_XLSX_UNZIPPED_BYTES = 4 * 1024**3  # zip-bomb guard for workbooks
 MAX_CELL_CHARS = 32_767  # Excel's own cell limit
@@ -66,6 +68,8 @@ class ReadResult:
     staff_names: frozenset[str] = frozenset()  # hr_workforce only; in memory only
     item_ids: tuple[str, ...] = ()  # health_check_responses: item columns kept
     year: int | None = None  # CSWW: Header/CollectionDetails/Year
+    # SWE number -> local worker_id, from a swe_no column of an HR extract; in memory only
+    crosswalk: dict[str, str] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
@@ -123,9 +127,9 @@ def find_extracts(year_dir: Path) -> dict[str, Path]:
         stem, suffix = path.stem.lower(), path.suffix.lower()
         if suffix == ".xml" and is_census(path):
             name = CSWW
-        elif stem in EXTRACTS and suffix in (".csv", ".xlsx"):
+        elif stem in (*EXTRACTS, CROSSWALK) and suffix in (".csv", ".xlsx"):
             name = stem
-        elif stem in EXTRACTS:
+        elif stem in (*EXTRACTS, CROSSWALK):
             raise UnusableInput(Problem(
                 file=path.name, rule="INGEST-FORMAT", severity="error",
                 why=f"Extracts must be .csv or .xlsx files; this one is {suffix or 'untyped'}.",
@@ -469,7 +473,7 @@ def type_grid(header: list[str], body: pd.DataFrame, spec: ExtractSpec, file: st
             columns[name] = pos
         elif name in NEVER_LOADED:
             never.append(name)
-            if name in NAME_COLUMNS:
+            if name in NAME_COLUMNS or (name == SWE_COLUMN and spec.name == "hr_workforce"):
                 name_positions[name] = pos
         elif not name:
             if pos in stripped and stripped[pos][keep_rows].notna().any():
@@ -535,9 +539,67 @@ def type_grid(header: list[str], body: pd.DataFrame, spec: ExtractSpec, file: st
         extract=spec.name, file=file, path=Path(file), frame=pd.DataFrame(frame),
         column_letters=letters, problems=problems, notes=notes,
         item_ids=tuple(item_names))
+    if SWE_COLUMN in name_positions and "worker_id" in columns:
+        swe = name_positions.pop(SWE_COLUMN)
+        result.crosswalk, clashes = crosswalk_from(
+            stripped[columns["worker_id"]].loc[keep_idx].reset_index(drop=True),
+            stripped[swe].loc[keep_idx].reset_index(drop=True), kept_rows)
+        result.problems += [Problem(**{**p.to_dict(), "file": file,
+                                       "column_letter": column_letter(swe)}) for p in clashes]
     if name_positions:
         result.staff_names = staff_names_from(
             {n: stripped[p].loc[keep_idx] for n, p in name_positions.items()})
+    return result
+
+
+def normalise_swe(values: pd.Series) -> pd.Series:
+    """SWE registration numbers compared without spaces and case (SW 012345 == sw012345)."""
+    return values.astype("string").str.replace(r"\s+", "", regex=True).str.upper()
+
+
+def crosswalk_from(local: pd.Series, swe: pd.Series, rows: pd.Series
+                   ) -> tuple[dict[str, str], list[Problem]]:
+    """SWE number -> local worker_id, and an error for an SWE number given two local ids."""
+    pairs = pd.DataFrame({"swe": normalise_swe(swe), "local": local.astype("string"),
+                          "row": rows.to_numpy()}).dropna(subset=["swe", "local"])
+    pairs = pairs.drop_duplicates(["swe", "local"])
+    clash = pairs.duplicated("swe", keep="first")
+    problems = [Problem(
+        file="", rule="INGEST-CROSSWALK", severity="error", row=int(r), column=SWE_COLUMN,
+        why="This SWE number is given for two different local worker ids, so the census "
+            "worker cannot be joined to one of them.",
+        action="Give each SWE number one local worker_id.") for r in pairs.loc[clash, "row"]]
+    kept = pairs[~clash]
+    return dict(zip(kept["swe"], kept["local"], strict=True)), problems
+
+
+def read_crosswalk(path: Path) -> ReadResult:
+    """worker_crosswalk.csv/.xlsx (worker_id, swe_no): read into memory, never loaded.
+
+    The ReadResult's frame is empty; `crosswalk` holds SWE number -> local worker_id."""
+    data, sha256 = read_bytes(path)
+    if path.suffix.lower() == ".xlsx":
+        header, body, problems = xlsx_grid(path, path.name)
+    else:
+        header, body, problems = csv_grid(decode_text(data, path.name), path.name)
+    names = [normalise_header(h) for h in header]
+    missing = [c for c in ("worker_id", SWE_COLUMN) if c not in names]
+    result = ReadResult(extract=CROSSWALK, file=path.name, path=path,
+                        frame=pd.DataFrame({"_row": pd.Series(dtype="int64")}),
+                        problems=problems, sha256=sha256)
+    if missing:
+        result.problems.append(Problem(
+            file=path.name, rule="PARSE-MISSING-COLUMN", severity="error", row=1,
+            column=missing[0], why=f"The crosswalk needs the columns worker_id and swe_no; "
+                                   f"{', '.join(missing)} is missing.",
+            action="Give the file two columns: worker_id (the local staff id) and swe_no."))
+        return result
+    rows = pd.Series(np.arange(len(body), dtype=np.int64) + 2)
+    local, swe = (_strip(body[names.index(c)]) for c in ("worker_id", SWE_COLUMN))
+    result.crosswalk, clashes = crosswalk_from(local, swe, rows)
+    result.problems += [Problem(**{**p.to_dict(), "file": path.name}) for p in clashes]
+    result.notes.append(f"{path.name}: {len(result.crosswalk):,} SWE numbers joined to local "
+                        "worker ids in memory (the SWE numbers are never stored).")
     return result
 
 

@@ -178,9 +178,25 @@ def validate_reads(
         files[read.extract], letters[read.extract] = read.file, read.column_letters
     frames = {name: parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
               for name, parts in combined.items()}
-    _add(report, cross_extract.check_frames(frames, files, letters))
+    cross = cross_extract.check_frames(frames, files, letters)
+    if any(key.startswith(f"{CSWW}:") for key in reads):
+        cross = [_census_hint(p) for p in cross]
+    _add(report, cross)
     report.problems.sort(key=lambda p: (p.file, p.severity != "error", p.rule, p.row or 0))
     return report
+
+
+CENSUS_JOIN_HINT = (
+    " The HR workforce here includes the CSWW census, which keys workers by SWE number: to join "
+    "census workers to the local ids of this extract, add worker_crosswalk.csv (columns "
+    "worker_id, swe_no) or a swe_no column to an HR extract (docs/data-contract.md).")
+
+
+def _census_hint(problem: Problem) -> Problem:
+    """Say how to join the census when a worker is not found in an HR built from it."""
+    if problem.rule not in {r for r, _, _ in cross_extract.WORKER_CHECKS.values()}:
+        return problem
+    return Problem(**{**problem.to_dict(), "action": problem.action + CENSUS_JOIN_HINT})
 
 
 def _once(found: list[Problem], census: list[Problem],
