@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from assets.candidate.contract import EXTRACTS as CONTRACT_EXTRACTS
 from psw_core.config import AuthorityConfig
 from psw_synth import calibration as cal
 from psw_synth import extracts as ex
@@ -37,19 +38,16 @@ HISTORY_START_YEAR = 2017
 
 # How each file is written: (encoding, line ending). Real exports differ: the survey tool
 # exports Windows-1252 with CRLF; everything else is UTF-8 with LF.
-FILE_FORMAT = {
-    "hr_workforce": ("utf-8", "\n"),
-    "hr_vacancies": ("utf-8", "\n"),
-    "learning": ("utf-8", "\n"),
-    "supervision": ("utf-8", "\n"),
+# The extracts are the contract's (assets/candidate/contract.py); each has its own random
+# stream, numbered by its place here. Append a new extract, never reorder: the committed
+# sample's bytes depend on the numbers (tests/synth/test_synth_sample.py).
+EXTRACTS = ("hr_workforce", "hr_vacancies", "learning", "supervision", "health_check_responses",
+            "health_check_items", "health_check_invited", "caseload", "assessments", "audits")
+if set(EXTRACTS) != set(CONTRACT_EXTRACTS):  # a contract extract without a generator
+    raise ImportError(f"psw_synth has no generator for {sorted(set(CONTRACT_EXTRACTS) ^ set(EXTRACTS))}")
+FILE_FORMAT = {name: ("utf-8", "\n") for name in EXTRACTS} | {
     "health_check_responses": ("cp1252", "\r\n"),
-    "health_check_items": ("utf-8", "\n"),
-    "health_check_invited": ("utf-8", "\n"),
-    "caseload": ("utf-8", "\n"),
-    "assessments": ("utf-8", "\n"),
-    "audits": ("utf-8", "\n"),
 }
-EXTRACTS = tuple(FILE_FORMAT)
 
 
 def generate(

@@ -70,6 +70,12 @@ class ExtractSpec:
     item_spec: ColumnSpec | None = None
     section: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # False for supporting tables (the survey codebook, the invited counts): their rows alone do
+    # not make a reporting year (staging.models.RAW_TABLES_WITH_YEARS).
+    defines_year: bool = True
+    # (rule, why, action) of the cross-extract rule "every worker_id is in hr_workforce", for an
+    # extract whose rows name a worker (assets/candidate/cross_extract.py).
+    worker_check: tuple[str, str, str] | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -151,6 +157,12 @@ HR_VACANCIES = ExtractSpec(
 
 LEARNING = ExtractSpec(
     name="learning",
+    worker_check=(
+        "XEX-004",
+        "A learning record names a worker who is not in the HR workforce extract, so its hours "
+        "cannot count towards hours per FTE.",
+        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
+    ),
     grain="one row per completed learning activity",
     section="learning",
     columns=(
@@ -167,6 +179,12 @@ LEARNING = ExtractSpec(
 
 SUPERVISION = ExtractSpec(
     name="supervision",
+    worker_check=(
+        "XEX-005",
+        "A supervision session names a worker who is not in the HR workforce extract, so it "
+        "cannot count towards supervision compliance.",
+        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
+    ),
     grain="one row per supervision session held",
     section="practice",
     columns=(
@@ -196,6 +214,7 @@ HEALTH_CHECK_RESPONSES = ExtractSpec(
 
 HEALTH_CHECK_ITEMS = ExtractSpec(
     name="health_check_items",
+    defines_year=False,
     grain="one row per survey item (the codebook)",
     section="health_check",
     columns=(
@@ -211,6 +230,7 @@ HEALTH_CHECK_ITEMS = ExtractSpec(
 
 HEALTH_CHECK_INVITED = ExtractSpec(
     name="health_check_invited",
+    defines_year=False,
     grain="one row per service",
     section="health_check",
     columns=(_SERVICE, _c("invited", "int", required=True, not_null=True, minimum=0)),
@@ -221,6 +241,13 @@ _ADULTS_CASE_TYPES = ("assessment", "review", "long_term", "safeguarding")
 
 CASELOAD = ExtractSpec(
     name="caseload",
+    worker_check=(
+        "XEX-001",
+        "A case is allocated to a worker who is not in the HR workforce extract, so caseload "
+        "per FTE cannot count them.",
+        "Check the worker_id matches the HR staff reference, or add the worker's spell "
+        "(agency workers included) to hr_workforce.",
+    ),
     grain="one row per allocation of a case to a worker",
     section="practice",
     columns=(
@@ -236,6 +263,11 @@ CASELOAD = ExtractSpec(
 
 ASSESSMENTS = ExtractSpec(
     name="assessments",
+    worker_check=(
+        "XEX-002",
+        "An assessment names a worker who is not in the HR workforce extract.",
+        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
+    ),
     grain="one row per assessment",
     section="practice",
     columns=(
@@ -252,6 +284,11 @@ ASSESSMENTS = ExtractSpec(
 
 AUDITS = ExtractSpec(
     name="audits",
+    worker_check=(
+        "XEX-003",
+        "An audit names a worker who is not in the HR workforce extract.",
+        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
+    ),
     grain="one row per case audit",
     section="practice",
     columns=(

@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from assets.candidate.contract import EXTRACTS
+from assets.candidate.contract import EXTRACTS, SPECS
 from assets.candidate.store import write_candidates
 from psw_core.asset_helpers import (
     CODE_VERSION,
@@ -27,18 +27,7 @@ from psw_core.resources import PswSettings, WarehouseResource
 
 CANDIDATE_KEYS = {name: dg.AssetKey(["candidate", name]) for name in EXTRACTS}
 
-GRAIN = {
-    "hr_workforce": "one row per employment spell of a social worker in a service",
-    "hr_vacancies": "one row per service (or service and team) at the reference date",
-    "learning": "one row per completed learning activity",
-    "supervision": "one row per supervision session held",
-    "health_check_responses": "one row per anonymous survey respondent",
-    "health_check_items": "one row per survey item in the codebook",
-    "health_check_invited": "one row per service: the headcount invited",
-    "caseload": "one row per allocation of a case to a worker",
-    "assessments": "one row per assessment",
-    "audits": "one row per case audit",
-}
+GRAIN = {name: SPECS[name].grain for name in EXTRACTS}  # from the contract
 
 
 def _extract_of(problem, files: dict[str, dict]) -> str:

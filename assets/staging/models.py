@@ -18,7 +18,7 @@ import duckdb
 import holidays
 import pandas as pd
 
-from assets.candidate.contract import table_schema
+from assets.candidate.contract import SPECS, table_schema
 from psw_core.config import AuthorityConfig
 
 SQL_DIR = Path(__file__).with_name("sql")
@@ -43,10 +43,8 @@ MODELS: dict[str, tuple[str, ...]] = {
 # caseload extract, yet its caseloads come from Cases30).
 OPTIONAL_RAW: dict[str, tuple[str, ...]] = {"case_allocations": ("caseload",)}
 
-RAW_TABLES_WITH_YEARS = (
-    "hr_workforce", "hr_vacancies", "learning", "supervision", "caseload", "assessments",
-    "audits", "health_check_responses",
-)
+# Tables whose rows make a reporting year: the contract's extracts, supporting tables aside.
+RAW_TABLES_WITH_YEARS = tuple(name for name, spec in SPECS.items() if spec.defines_year)
 
 
 def existing_tables(con: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
