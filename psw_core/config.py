@@ -32,6 +32,7 @@ class AuthorityConfig:
     suppression_threshold: int = 5
     benchmark_vintage: str = ""
     code_maps: dict = field(default_factory=dict)
+    column_names: dict = field(default_factory=dict)  # extract -> {local header: contract column}
     source_path: str = ""
 
     def reference_date(self, year: int) -> date:

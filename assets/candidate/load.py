@@ -30,6 +30,7 @@ from assets.candidate.csww import read_csww
 from assets.candidate.pseudonymise import pseudonymise_column
 from assets.candidate.readers import (
     ReadResult,
+    check_column_names,
     csv_grid,
     decode_text,
     find_extracts,
@@ -111,6 +112,7 @@ def read_year(year_dir: Path, year: int | None, config: AuthorityConfig | None
     for the census file; `ReadResult.extract` always holds the contract name. An adults-only
     hr_workforce/hr_vacancies file may sit beside csww.xml; children's rows in it are an error.
     """
+    check_column_names(config)
     found = find_extracts(Path(year_dir))
     results: dict[str, ReadResult] = {}
     if CSWW in found:

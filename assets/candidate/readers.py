@@ -25,6 +25,7 @@ from assets.candidate.contract import (
     EXTRACTS,
     NAME_COLUMNS,
     NEVER_LOADED,
+    SPECS,
     ColumnSpec,
     ExtractSpec,
 )
@@ -454,6 +455,8 @@ def type_grid(header: list[str], body: pd.DataFrame, spec: ExtractSpec, file: st
         blank &= s.isna()
     keep_rows = ~blank  # blank rows are skipped for data but still counted
     names = [normalise_header(h) for h in header]
+    renames = local_column_names(config, spec.name)
+    names = [renames.get(n, n) for n in names]  # the council's own headers, from authority.yml
     item_lookup = (None if item_ids is None
                    else {normalise_header(i): str(i) for i in item_ids})
 
@@ -550,6 +553,38 @@ def type_grid(header: list[str], body: pd.DataFrame, spec: ExtractSpec, file: st
         result.staff_names = staff_names_from(
             {n: stripped[p].loc[keep_idx] for n, p in name_positions.items()})
     return result
+
+
+def local_column_names(config: AuthorityConfig | None, extract: str) -> dict[str, str]:
+    """authority.yml `column_names` of one extract: normalised local header -> contract name."""
+    mapping = (config.column_names if config is not None else {}).get(extract, {})
+    return {normalise_header(local): column for local, column in mapping.items()}
+
+
+def check_column_names(config: AuthorityConfig | None) -> None:
+    """Every `column_names` setting names an extract and one of its columns (or an identifier
+    column that is never loaded); otherwise unusable input naming the setting."""
+    settings = config.column_names if config is not None else {}
+    for extract, mapping in settings.items():
+        spec = SPECS.get(extract)
+        if spec is None:
+            raise _config_error(config, f"column_names.{extract}",
+                                f"'{extract}' is not an extract; the extracts are "
+                                f"{', '.join(EXTRACTS)}.")
+        allowed = set(spec.column_names) | set(NEVER_LOADED)
+        for local, column in mapping.items():
+            if column not in allowed and not spec.item_columns:
+                raise _config_error(
+                    config, f"column_names.{extract}.{local}",
+                    f"'{column}' is not a column of {extract}; its columns are "
+                    f"{', '.join(spec.column_names)}.")
+
+
+def _config_error(config: AuthorityConfig, setting: str, why: str) -> UnusableInput:
+    return UnusableInput(Problem(
+        file=config.source_path or "authority.yml", rule="CONFIG-004", severity="error",
+        column=setting, why=f"Setting '{setting}': {why}",
+        action="Map each header your system exports to a contract column (docs/data-contract.md)."))
 
 
 def normalise_swe(values: pd.Series) -> pd.Series:
