@@ -175,6 +175,7 @@ def synth(
     scale: float = typer.Option(1.0, "--scale"),
     authorities: int = typer.Option(1, "--authorities"),
     faults: bool = typer.Option(False, "--faults", help="Plant documented faults and write faults.json."),
+    survey_aggregate: bool = typer.Option(False, "--survey-aggregate", help="Write the health check as the LGA's aggregate report, not respondent rows."),
 ) -> None:
     """Write a synthetic authority's extracts in the DESIGN §3 contract."""
     from psw_synth import generate
@@ -188,7 +189,8 @@ def synth(
     if scale <= 0 or authorities < 1 or not year_list:
         console.print("[red]--scale must be > 0, --authorities ≥ 1 and --years non-empty.[/red]")
         raise typer.Exit(EXIT_USAGE)
-    files = generate(out_dir, year_list, seed=seed, scale=scale, authorities=authorities, faults=faults)
+    files = generate(out_dir, year_list, seed=seed, scale=scale, authorities=authorities, faults=faults,
+                     survey_aggregate=survey_aggregate)
     out.print(f"Wrote {len(files)} files under {out_dir}.")
 
 

@@ -43,9 +43,12 @@ HISTORY_START_YEAR = 2017
 # sample's bytes depend on the numbers (tests/synth/test_synth_sample.py).
 EXTRACTS = ("hr_workforce", "hr_vacancies", "learning", "supervision", "health_check_responses",
             "health_check_items", "health_check_invited", "caseload", "assessments", "audits")
-if set(EXTRACTS) != set(CONTRACT_EXTRACTS):  # a contract extract without a generator
-    raise ImportError(f"psw_synth has no generator for {sorted(set(CONTRACT_EXTRACTS) ^ set(EXTRACTS))}")
-FILE_FORMAT = {name: ("utf-8", "\n") for name in EXTRACTS} | {
+# Written only on request: the survey as an aggregate report instead of respondent rows.
+OPTIONAL_EXTRACTS = ("health_check_aggregate",)
+if set(EXTRACTS) | set(OPTIONAL_EXTRACTS) != set(CONTRACT_EXTRACTS):  # an extract without a generator
+    raise ImportError("psw_synth has no generator for "
+                      f"{sorted(set(CONTRACT_EXTRACTS) ^ set(EXTRACTS) ^ set(OPTIONAL_EXTRACTS))}")
+FILE_FORMAT = {name: ("utf-8", "\n") for name in EXTRACTS + OPTIONAL_EXTRACTS} | {
     "health_check_responses": ("cp1252", "\r\n"),
 }
 
@@ -58,9 +61,11 @@ def generate(
     authorities: int = 1,
     faults: bool = False,
     config: AuthorityConfig | None = None,
+    survey_aggregate: bool = False,
 ) -> list[Path]:
     """Writes `<out>/<year>/<extract>.csv` (or `<out>/<code>/<year>/…` for several authorities)
-    and, with `faults`, `<out>/faults.json`. Returns the files written."""
+    and, with `faults`, `<out>/faults.json`. Returns the files written. `survey_aggregate`
+    writes the health check as the LGA's aggregate report instead of respondent rows."""
     out_dir = Path(out_dir)
     years = sorted(set(int(y) for y in years))
     if not years:
@@ -78,7 +83,7 @@ def generate(
             authority = replace(base, code=code, name=f"Synthetic Authority {code}")
             root = out_dir / code
         files, found = generate_authority(
-            root, authority, years, seed, index, scale, authorities > 1, faults
+            root, authority, years, seed, index, scale, authorities > 1, faults, survey_aggregate
         )
         written += files
         prefix = root.relative_to(out_dir).as_posix()
@@ -94,7 +99,7 @@ def generate(
 
 def generate_authority(
     root: Path, config: AuthorityConfig, years: list[int], seed: int, index: int, scale: float,
-    varied: bool, faults: bool,
+    varied: bool, faults: bool, survey_aggregate: bool = False,
 ) -> tuple[list[Path], list[dict]]:
     """One authority's years. `varied`: draw this authority's size and rates around the
     reference (used when generating many authorities)."""
@@ -120,6 +125,9 @@ def generate_authority(
             fault_rng = np.random.default_rng([seed, index, year, len(EXTRACTS)])
             found = plant_faults(frames, ex.reporting_year(config, year), ids, fault_rng)
             planted += [{**f, "file": f"{year}/{f['file']}"} for f in found]
+        if survey_aggregate:
+            frames["health_check_aggregate"] = survey.aggregate(
+                frames.pop("health_check_responses"), frames["health_check_items"])
         written += write_year(root / str(year), frames)
     return written, planted
 

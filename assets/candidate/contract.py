@@ -76,6 +76,9 @@ class ExtractSpec:
     # (rule, why, action) of the cross-extract rule "every worker_id is in hr_workforce", for an
     # extract whose rows name a worker (assets/candidate/cross_extract.py).
     worker_check: tuple[str, str, str] | None = None
+    # Another extract that supplies the same facts (the survey as respondent rows or as the
+    # LGA's aggregate report): when either is there, the other is not reported missing.
+    alternative_to: str | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -236,6 +239,27 @@ HEALTH_CHECK_INVITED = ExtractSpec(
     columns=(_SERVICE, _c("invited", "int", required=True, not_null=True, minimum=0)),
 )
 
+_ROLE_GROUP = _c("role_group", "code",
+                 allowed=("social_worker", "senior_practitioner", "manager", "asye", "other"))
+ANSWER_COUNTS = tuple(f"answer_{v}" for v in range(1, 6))
+
+HEALTH_CHECK_AGGREGATE = ExtractSpec(
+    name="health_check_aggregate",
+    grain="one row per survey item and service (and role group, when the report splits by it): "
+          "how many respondents gave each answer 1-5, and how many left it blank",
+    section="health_check",
+    notes=("The health check as councils receive it from the LGA: answers counted per item, "
+           "not respondent rows. Respondent rows win for a service that has both.",),
+    alternative_to="health_check_responses",
+    columns=(
+        _c("item_id", "text", required=True, not_null=True),
+        _SERVICE,
+        _ROLE_GROUP,
+        *(_c(name, "int", required=True, not_null=True, minimum=0) for name in ANSWER_COUNTS),
+        _c("blank", "int", minimum=0),
+    ),
+)
+
 _CHILDREN_CASE_TYPES = ("cin", "cp", "cla", "care_leaver", "assessment")
 _ADULTS_CASE_TYPES = ("assessment", "review", "long_term", "safeguarding")
 
@@ -306,7 +330,8 @@ AUDITS = ExtractSpec(
 SPECS: dict[str, ExtractSpec] = {
     s.name: s
     for s in (HR_WORKFORCE, HR_VACANCIES, LEARNING, SUPERVISION, HEALTH_CHECK_ITEMS,
-              HEALTH_CHECK_RESPONSES, HEALTH_CHECK_INVITED, CASELOAD, ASSESSMENTS, AUDITS)
+              HEALTH_CHECK_RESPONSES, HEALTH_CHECK_INVITED, CASELOAD, ASSESSMENTS, AUDITS,
+              HEALTH_CHECK_AGGREGATE)
 }
 EXTRACTS: tuple[str, ...] = tuple(SPECS)
 CSWW = "csww"  # the DfE census file csww.xml supplies children's hr_workforce and hr_vacancies
@@ -316,6 +341,15 @@ CSWW_EXTRACTS = ("hr_workforce", "hr_vacancies")
 CROSSWALK = "worker_crosswalk"
 # `psw build` needs one of these (DESIGN §3 "Validate and build").
 REQUIRED_FOR_BUILD = ("hr_workforce", CSWW)
+
+
+def missing_extracts(present: set[str]) -> list[str]:
+    """Extracts with no file, leaving out one whose alternative is there (either way round)."""
+    covered = set(present)
+    for spec in SPECS.values():
+        if spec.alternative_to and (spec.name in present or spec.alternative_to in present):
+            covered |= {spec.name, spec.alternative_to}
+    return [e for e in EXTRACTS if e not in covered]
 
 
 def has_build_minimum(found: set[str] | dict) -> bool:

@@ -24,6 +24,7 @@ from assets.candidate.contract import (
     HEALTH_CHECK_ANSWERS,
     SPECS,
     TABLES,
+    missing_extracts,
     table_schema,
 )
 from assets.candidate.csww import read_csww
@@ -252,7 +253,7 @@ def prepare_year(year_dir: Path, year: int, config: AuthorityConfig,
             columns=[c for c, _ in table_schema(table)])
         prepared.tables[table] = _typed(table, combined)
     present = {r.extract for r in results.values()}
-    prepared.missing = [e for e in EXTRACTS if e not in present]
+    prepared.missing = missing_extracts(present)
     prepared.pattern_only_scrub = not staff_names
     if "health_check_responses" in present:
         prepared.notes.append(

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from assets.candidate import cross_extract, gx_runner
-from assets.candidate.contract import CSWW, EXTRACTS, has_build_minimum
+from assets.candidate.contract import CSWW, EXTRACTS, has_build_minimum, missing_extracts
 from assets.candidate.csww import VACANCY_BLOCKS, VACANCY_ITEMS
 from psw_core.config import AuthorityConfig
 from psw_core.problems import Problem, UnusableInput
@@ -114,7 +114,7 @@ def validate_folder(
     present = {name for name in found if name != CSWW}
     if CSWW in found:
         present |= set(HR_SOURCES)
-    report.missing = [e for e in EXTRACTS if e not in present]
+    report.missing = missing_extracts(present)
     _add(report, other_files(year_dir, found))
     if not has_build_minimum(found):
         _add(report, [Problem(

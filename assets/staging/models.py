@@ -36,12 +36,17 @@ MODELS: dict[str, tuple[str, ...]] = {
     "survey_responses": ("health_check_responses",),
     "survey_invited": ("health_check_invited",),
     "survey_answers": ("health_check_answers", "health_check_responses", "health_check_items"),
+    "survey_item_counts": ("health_check_items",),  # respondent rows or the aggregate report
 }
 
 # model -> raw tables it reads only when present, as the temporary view `optional_<table>`:
 # the table itself, or an empty relation of the contract's shape (a census-only year has no
 # caseload extract, yet its caseloads come from Cases30).
-OPTIONAL_RAW: dict[str, tuple[str, ...]] = {"case_allocations": ("caseload",)}
+OPTIONAL_RAW: dict[str, tuple[str, ...]] = {
+    "case_allocations": ("caseload",),
+    "survey_item_counts": ("health_check_responses", "health_check_answers",
+                           "health_check_aggregate"),
+}
 
 # Tables whose rows make a reporting year: the contract's extracts, supporting tables aside.
 RAW_TABLES_WITH_YEARS = tuple(name for name, spec in SPECS.items() if spec.defines_year)

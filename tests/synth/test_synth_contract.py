@@ -11,13 +11,15 @@ import pandas as pd
 import pytest
 
 from assets.candidate.contract import NEVER_LOADED, SPECS
+from psw_synth.generator import OPTIONAL_EXTRACTS
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "data" / "raw"
 YEARS = (2023, 2024, 2025)
 
-# Every extract but the survey responses (whose item columns come from the codebook).
-COLUMNS = {name: spec for name, spec in SPECS.items() if not spec.item_columns}
+# Every extract in the sample but the survey responses (item columns come from the codebook).
+COLUMNS = {name: spec for name, spec in SPECS.items()
+           if not spec.item_columns and name not in OPTIONAL_EXTRACTS}
 SERVICES = {"children", "adults"}
 CBDS = {"WBRI", "WIRI", "WOTH", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN", "AOTH",
         "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"}
