@@ -88,6 +88,9 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
     instance = dg.DagsterInstance.get()
     instance.add_dynamic_partitions(reporting_year.name, [str(y) for y in years])
     report_year = max(years)
+    warnings = narrative_warnings_for(report_year)
+    for warning in warnings:
+        console.print(f"[yellow]Warning:[/yellow] {warning}")
     job = defs.resolve_implicit_global_asset_job_def().with_logger_defs({"psw_progress": psw_progress})
     lines = []
     previous = ""
@@ -128,7 +131,16 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
     for fmt in formats.split(","):
         summary.append(f"  {out_dir / str(report_year) / f'psw-annual-report.{fmt}'}")
     summary.append(f"Warehouse: {warehouse_path()}   Dagster home: {home}")
+    summary += [f"Warning: {w}" for w in warnings]
     return "\n".join(summary)
+
+
+def narrative_warnings_for(year: int) -> list[str]:
+    """A report year without its narrative folder (placeholders) or with drafts left in it."""
+    from assets.report.support.narrative import narrative_warnings
+
+    return narrative_warnings(Path(os.environ.get("PSW_REPORT_DIR", "report")) / "narrative"
+                              / str(year))
 
 
 FINGERPRINT_FILE = ".build-fingerprint"

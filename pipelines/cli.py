@@ -194,6 +194,29 @@ def synth(
     out.print(f"Wrote {len(files)} files under {out_dir}.")
 
 
+narrative_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                            help="Start and check a year's authored narrative.")
+app.add_typer(narrative_app, name="narrative")
+
+
+@narrative_app.command("start")
+@guarded
+def narrative_start(
+    year: int = typer.Argument(..., help="The reporting year to start, e.g. 2026."),
+    previous: int | None = typer.Option(None, "--from", help="Year to start from (default: the latest before YEAR)."),
+    root: Path = typer.Option(Path("report/narrative"), "--dir", help="The narrative folder."),
+) -> None:
+    """Start report/narrative/YEAR/ from the previous year's: statuses reset, prose kept as a draft."""
+    from assets.report.support.narrative import NarrativeError, start_narrative
+
+    try:
+        target = start_narrative(root, year, previous)
+    except NarrativeError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
+    out.print(f"Started {target}/: check every entry marked DRAFT, then run `psw build`.")
+
+
 @app.command()
 @guarded
 def ui(
