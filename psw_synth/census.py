@@ -83,3 +83,39 @@ def census_xml(workers: pd.DataFrame, vacancies: dict, year: int, layout: str,
         f"<SourceLevel>L</SourceLevel><LEA>{lea}</LEA></Source></Header>\n"
         f"<{lay.vacancy_block}>{block}</{lay.vacancy_block}>\n{records}</Message>\n"
     ).encode()
+
+
+def census_year(frames: dict[str, pd.DataFrame], year: int, layout: str, period_start: str,
+                reference: str) -> tuple[bytes, dict[str, pd.DataFrame]]:
+    """One generated year as a council holds it: the children's workforce and vacancies as a
+    census return in `layout`, the adults' left in hr_workforce / hr_vacancies.
+
+    The census holds workers in post at the reference date and leavers in the year: a leaving
+    date after it is left out (still in post), spells outside the year are dropped. Cases30 is
+    each worker's caseload allocations open at the reference date.
+    """
+    hr, vac = frames["hr_workforce"], frames["hr_vacancies"]
+    children = hr[hr["service"] == "children"].replace("", pd.NA)
+    after = children["role_end_date"].fillna("") > reference
+    children.loc[after, ["role_end_date", "reason_leave", "leaver_destination"]] = pd.NA
+    ended_before = children["role_end_date"].fillna("9999") < period_start
+    children = children[~ended_before & (children["role_start_date"] <= reference)]
+    for column in ("role_start_date", "role_end_date", "person_birth_date"):
+        children[column] = pd.to_datetime(children[column])
+    if "QualInst" in LAYOUTS[layout].worker_elements:
+        children["QualInst"] = "Not recorded"
+    cases = frames.get("caseload")
+    if cases is not None and not cases.empty:
+        ended = cases["deallocated_date"].replace("", pd.NA).fillna("9999") <= reference
+        open_at_r = cases[(cases["allocated_date"] <= reference) & ~ended]
+        held = open_at_r.groupby("worker_id").size()
+        children["Cases30"] = children["worker_id"].map(held).fillna(0).astype("Int64")
+        children.loc[children["role_end_date"].notna(), "Cases30"] = pd.NA
+    child_vac = vac[vac["service"] == "children"]
+    totals = child_vac[["vacancies_fte", "agency_cover_fte", "agency_cover_headcount"]].sum()
+    vacancies = {"vacancies_fte": round(float(totals["vacancies_fte"]), 2),
+                 "agency_cover_fte": round(float(totals["agency_cover_fte"]), 2),
+                 "agency_cover_headcount": int(totals["agency_cover_headcount"])}
+    rest = {**frames, "hr_workforce": hr[hr["service"] != "children"].reset_index(drop=True),
+            "hr_vacancies": vac[vac["service"] != "children"].reset_index(drop=True)}
+    return census_xml(children, vacancies, year, layout), rest

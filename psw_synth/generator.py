@@ -20,6 +20,7 @@ from psw_core.config import AuthorityConfig
 from psw_synth import calibration as cal
 from psw_synth import extracts as ex
 from psw_synth import survey
+from psw_synth.census import census_year
 from psw_synth.faults import plant_faults
 from psw_synth.history import simulate_history
 
@@ -62,10 +63,13 @@ def generate(
     faults: bool = False,
     config: AuthorityConfig | None = None,
     survey_aggregate: bool = False,
+    census_layout: str | None = None,
 ) -> list[Path]:
     """Writes `<out>/<year>/<extract>.csv` (or `<out>/<code>/<year>/…` for several authorities)
     and, with `faults`, `<out>/faults.json`. Returns the files written. `survey_aggregate`
-    writes the health check as the LGA's aggregate report instead of respondent rows."""
+    writes the health check as the LGA's aggregate report instead of respondent rows;
+    `census_layout` (2021-2023, 2024 or 2025) writes the children's workforce as a CSWW census
+    return `social_work_workforce_<year>.xml` in that layout."""
     out_dir = Path(out_dir)
     years = sorted(set(int(y) for y in years))
     if not years:
@@ -83,7 +87,8 @@ def generate(
             authority = replace(base, code=code, name=f"Synthetic Authority {code}")
             root = out_dir / code
         files, found = generate_authority(
-            root, authority, years, seed, index, scale, authorities > 1, faults, survey_aggregate
+            root, authority, years, seed, index, scale, authorities > 1, faults, survey_aggregate,
+            census_layout,
         )
         written += files
         prefix = root.relative_to(out_dir).as_posix()
@@ -99,7 +104,7 @@ def generate(
 
 def generate_authority(
     root: Path, config: AuthorityConfig, years: list[int], seed: int, index: int, scale: float,
-    varied: bool, faults: bool, survey_aggregate: bool = False,
+    varied: bool, faults: bool, survey_aggregate: bool = False, census_layout: str | None = None,
 ) -> tuple[list[Path], list[dict]]:
     """One authority's years. `varied`: draw this authority's size and rates around the
     reference (used when generating many authorities)."""
@@ -128,6 +133,14 @@ def generate_authority(
         if survey_aggregate:
             frames["health_check_aggregate"] = survey.aggregate(
                 frames.pop("health_check_responses"), frames["health_check_items"])
+        if census_layout:
+            yr = ex.reporting_year(config, year)
+            xml, frames = census_year(frames, year, census_layout, str(ex.as_date(yr.p0)),
+                                      str(ex.as_date(yr.r)))
+            path = root / str(year) / f"social_work_workforce_{year}.xml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(xml)
+            written.append(path)
         written += write_year(root / str(year), frames)
     return written, planted
 
