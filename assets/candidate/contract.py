@@ -50,6 +50,8 @@ class ColumnSpec:
     maximum: float | None = None
     min_exclusive: bool = False  # e.g. fte > 0
     why: str = ""  # one plain sentence for docs and suites
+    # an optional column most files will not have (cases_held): no PARSE-ABSENT-COLUMN warning
+    warn_if_absent: bool = True
 
     @property
     def duckdb_type(self) -> str:
@@ -141,7 +143,7 @@ HR_WORKFORCE = ExtractSpec(
         _c("stress_days_lost", "decimal", minimum=0),
         # Cases held at the reference date (the census's Cases30): caseload_fte comes from it
         # when the year has no caseload extract (docs/measures.md).
-        _c("cases_held", "int", minimum=0),
+        _c("cases_held", "int", minimum=0, warn_if_absent=False),
     ),
 )
 
@@ -334,7 +336,7 @@ SPECS: dict[str, ExtractSpec] = {
               HEALTH_CHECK_AGGREGATE)
 }
 EXTRACTS: tuple[str, ...] = tuple(SPECS)
-CSWW = "csww"  # the DfE census file csww.xml supplies children's hr_workforce and hr_vacancies
+CSWW = "csww"  # the DfE census return (any .xml name) supplies children's HR workforce, vacancies
 CSWW_EXTRACTS = ("hr_workforce", "hr_vacancies")
 # worker_crosswalk.csv/.xlsx (worker_id, swe_no): joins census workers, keyed by SWE number, to
 # the local ids of the other extracts, in memory at ingest. Never loaded (swe_no is NEVER_LOADED).
@@ -353,7 +355,7 @@ def missing_extracts(present: set[str]) -> list[str]:
 
 
 def has_build_minimum(found: set[str] | dict) -> bool:
-    """True when the folder holds hr_workforce or csww.xml."""
+    """True when the folder holds hr_workforce or a census return."""
     return any(name in found for name in REQUIRED_FOR_BUILD)
 
 

@@ -64,7 +64,7 @@ class PreparedYear:
     pattern_only_scrub: bool = False  # no staff names were available (CSWW-only workforce)
 
     def files_for(self, extract: str) -> list[dict]:
-        """The input files that fed one extract/table (csww.xml and a CSV may both)."""
+        """The input files that fed one extract/table (the census and a CSV may both)."""
         return [info for info in self.files.values() if extract in info["extracts"]]
 
     @property
@@ -78,7 +78,7 @@ def read_extract(path: Path, extract: str, config: AuthorityConfig | None,
                  item_ids: list[str] | None = None) -> ReadResult:
     """Read and type one extract file.
 
-    `csww.xml` is read through assets.candidate.csww (extract = hr_workforce or hr_vacancies);
+    A census return (.xml) is read through assets.candidate.csww (extract = hr_workforce or hr_vacancies);
     `reporting_year` then checks the census year and its leaving dates. `item_ids` are the
     codebook's item ids for health_check_responses (None: every unknown column is an item).
     Raises UnusableInput for a file that cannot be read at all.
@@ -111,7 +111,7 @@ def read_year(year_dir: Path, year: int | None, config: AuthorityConfig | None
 
     Keys are extract names for CSV/XLSX files and `csww:hr_workforce` / `csww:hr_vacancies`
     for the census file; `ReadResult.extract` always holds the contract name. An adults-only
-    hr_workforce/hr_vacancies file may sit beside csww.xml; children's rows in it are an error.
+    hr_workforce/hr_vacancies file may sit beside the census return; children's rows in it are an error.
     """
     check_column_names(config)
     found = find_extracts(Path(year_dir))
@@ -131,7 +131,8 @@ def read_year(year_dir: Path, year: int | None, config: AuthorityConfig | None
     if CSWW in found:
         for extract in ("hr_workforce", "hr_vacancies"):
             if extract in results:
-                results[extract].problems.extend(_children_twice(results[extract]))
+                results[extract].problems.extend(
+                    _children_twice(results[extract], found[CSWW].name))
     crosswalk = read_crosswalk(found[CROSSWALK]) if CROSSWALK in found else None
     join_census(results, crosswalk)
     return results
@@ -162,8 +163,8 @@ def join_census(results: dict[str, ReadResult], crosswalk: ReadResult | None) ->
                         "workers joined to their local worker id through the crosswalk.")
 
 
-def _children_twice(result: ReadResult) -> list[Problem]:
-    """Children's rows in a local HR file beside csww.xml would count children twice."""
+def _children_twice(result: ReadResult, census: str) -> list[Problem]:
+    """Children's rows in a local HR file beside the census return would count them twice."""
     children = (result.frame["service"] == "children").fillna(False).to_numpy(bool)
     if not children.any():
         return []
@@ -171,9 +172,9 @@ def _children_twice(result: ReadResult) -> list[Problem]:
     return [Problem(
         file=result.file, rule="INGEST-CHILDREN-TWICE", severity="error", row=first,
         column="service", column_letter=result.column_letters.get("service"), value="children",
-        why=f"csww.xml supplies the children's {result.extract}, but this file also has "
-            f"{int(children.sum())} children's rows (the first is shown).",
-        action="Keep only adults' rows in this file, or remove csww.xml.")]
+        why=f"The census return {census} supplies the children's {result.extract}, but this "
+            f"file also has {int(children.sum())} children's rows (the first is shown).",
+        action=f"Keep only adults' rows in this file, or move {census} out of the folder.")]
 
 
 def age_band(birth: pd.Series, reference: pd.Timestamp) -> pd.Series:
@@ -245,7 +246,7 @@ def prepare_year(year_dir: Path, year: int, config: AuthorityConfig,
                                                         "extracts": []})
         entry["extracts"].append(result.extract)
         if not (result.extract == "hr_vacancies" and result.file.lower().endswith(".xml")):
-            entry["rows"] += result.rows  # csww.xml: rows = workers, not the vacancy row
+            entry["rows"] += result.rows  # a census: rows = workers, not the vacancy row
 
     for table in TABLES:
         frames = [f for f in parts[table] if not f.empty]

@@ -498,7 +498,8 @@ def type_grid(header: list[str], body: pd.DataFrame, spec: ExtractSpec, file: st
     if never:
         notes.append(f"{file}: direct-identifier columns never loaded: {', '.join(never)}.")
 
-    absent = [c.name for c in spec.columns if c.name not in columns and not c.required]
+    absent = [c.name for c in spec.columns
+              if c.name not in columns and not c.required and c.warn_if_absent]
     problems += [Problem(
         file=file, rule="PARSE-MISSING-COLUMN", severity="error", row=1, column=c.name,
         why=f"The required column '{c.name}' is missing.",
