@@ -392,7 +392,7 @@ def write_error_workbook(report: ValidationReport, path: Path) -> Path:
                 continue
             rows_sheet = wb.create_sheet(re.sub(r"[\[\]:*?/\\\x00-\x1f\x7f]", "_", f"Rows {file}")[:31])
             safe = _safe_rows(frame, rows)
-            rows_sheet.append(list(safe.columns))
+            rows_sheet.append([_cell(str(c)) for c in safe.columns])  # headers may be hostile
             for record in safe.itertuples(index=False, name=None):
                 rows_sheet.append([_cell(v) for v in record])
             for cell in rows_sheet[1]:
