@@ -38,6 +38,34 @@ def select_years(raw: Path, year: str) -> list[int]:
     return [int(year)]
 
 
+def check_hr_source(raw: Path, years: list[int]) -> None:
+    """Every year needs its HR workforce (a CSV/XLSX or the census return): stop before anything
+    runs, rather than build a report with nothing in it."""
+    from assets.candidate.contract import has_build_minimum
+    from assets.candidate.readers import find_extracts
+
+    for y in years:
+        if not has_build_minimum(find_extracts(raw / str(y))):
+            raise UnusableInput(Problem(
+                file=str(raw / str(y)), rule="BUILD-003", severity="error",
+                why=f"Year {y} has no HR workforce: neither hr_workforce.csv/.xlsx nor a CSWW "
+                    "census return (.xml, any name) is in the folder, so no measure can be "
+                    "computed.",
+                action=f"Add it, then run `psw validate {raw / str(y)}` and build again."))
+
+
+def check_measured(out: Path, year: int) -> None:
+    """A build that measured nothing is an error, never an empty report that looks done."""
+    import pandas as pd
+
+    path = out / "internal" / "headline_measures.csv"
+    frame = pd.read_csv(path, comment="#") if path.exists() else pd.DataFrame()
+    if "value" not in frame or frame["value"].notna().sum() == 0:
+        raise RulesBroken(f"The build for {year} computed no measures ({path} has no values): "
+                          "the report would be empty. Run `psw validate` on the year's folder "
+                          "and check that the HR workforce was read.")
+
+
 def check_key(raw: Path, years: list[int]) -> None:
     """Refuse real data without PSW_PSEUDONYMISATION_KEY before touching anything (DESIGN §2)."""
     from assets.candidate.pseudonymise import resolve_key
@@ -51,6 +79,7 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
     from psw_core.config import load_config
     load_config(config)  # a bad settings file stops here with a clear message
     years = select_years(raw, year)
+    check_hr_source(raw, years)
     check_key(raw, years)
     home = ensure_dagster_home()
     # Resources read the settings the CLI put in the environment, so import only now.
@@ -59,6 +88,9 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
     instance = dg.DagsterInstance.get()
     instance.add_dynamic_partitions(reporting_year.name, [str(y) for y in years])
     report_year = max(years)
+    warnings = narrative_warnings_for(report_year)
+    for warning in warnings:
+        console.print(f"[yellow]Warning:[/yellow] {warning}")
     job = defs.resolve_implicit_global_asset_job_def().with_logger_defs({"psw_progress": psw_progress})
     lines = []
     previous = ""
@@ -90,6 +122,7 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
             if not result.success:
                 detail = FAILURES[-1] if FAILURES else "see the Dagster run"
                 raise StepFailed(f"The build for {y} failed at {detail} (Dagster run {result.run_id}).")
+            check_measured(out_dir / str(y), y)
             done = [e.asset_key.to_user_string() for e in result.get_asset_materialization_events()]
             (out_dir / str(y) / FINGERPRINT_FILE).write_text(print_ + "\n", encoding="utf-8")
             console.print(f"[green]✓[/green] {y}: {len(done)} assets in {time.perf_counter() - started:.1f} s")
@@ -99,7 +132,16 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
         for fmt in formats.split(","):
             summary.append(f"  {out_dir / str(report_year) / f'{stem}.{fmt}'}")
     summary.append(f"Warehouse: {warehouse_path()}   Dagster home: {home}")
+    summary += [f"Warning: {w}" for w in warnings]
     return "\n".join(summary)
+
+
+def narrative_warnings_for(year: int) -> list[str]:
+    """A report year without its narrative folder (placeholders) or with drafts left in it."""
+    from assets.report.support.narrative import narrative_warnings
+
+    return narrative_warnings(Path(os.environ.get("PSW_REPORT_DIR", "report")) / "narrative"
+                              / str(year))
 
 
 FINGERPRINT_FILE = ".build-fingerprint"

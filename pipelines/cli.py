@@ -209,6 +209,8 @@ def synth(
     scale: float = typer.Option(1.0, "--scale"),
     authorities: int = typer.Option(1, "--authorities"),
     faults: bool = typer.Option(False, "--faults", help="Plant documented faults and write faults.json."),
+    survey_aggregate: bool = typer.Option(False, "--survey-aggregate", help="Write the health check as the LGA's aggregate report, not respondent rows."),
+    census_layout: str | None = typer.Option(None, "--census-layout", help="Write the children's workforce as a CSWW census return in this layout: 2021-2023, 2024 or 2025."),
 ) -> None:
     """Write a synthetic authority's extracts in the DESIGN §3 contract."""
     from psw_synth import generate
@@ -219,11 +221,38 @@ def synth(
     except ValueError:
         console.print(f"[red]--years takes YYYY or YYYY-YYYY; got {years!r}.[/red]")
         raise typer.Exit(EXIT_USAGE) from None
+    if census_layout is not None and census_layout not in ("2021-2023", "2024", "2025"):
+        console.print(f"[red]--census-layout takes 2021-2023, 2024 or 2025; got {census_layout!r}.[/red]")
+        raise typer.Exit(EXIT_USAGE)
     if scale <= 0 or authorities < 1 or not year_list:
         console.print("[red]--scale must be > 0, --authorities ≥ 1 and --years non-empty.[/red]")
         raise typer.Exit(EXIT_USAGE)
-    files = generate(out_dir, year_list, seed=seed, scale=scale, authorities=authorities, faults=faults)
+    files = generate(out_dir, year_list, seed=seed, scale=scale, authorities=authorities, faults=faults,
+                     survey_aggregate=survey_aggregate, census_layout=census_layout)
     out.print(f"Wrote {len(files)} files under {out_dir}.")
+
+
+narrative_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                            help="Start and check a year's authored narrative.")
+app.add_typer(narrative_app, name="narrative")
+
+
+@narrative_app.command("start")
+@guarded
+def narrative_start(
+    year: int = typer.Argument(..., help="The reporting year to start, e.g. 2026."),
+    previous: int | None = typer.Option(None, "--from", help="Year to start from (default: the latest before YEAR)."),
+    root: Path = typer.Option(Path("report/narrative"), "--dir", help="The narrative folder."),
+) -> None:
+    """Start report/narrative/YEAR/ from the previous year's: statuses reset, prose kept as a draft."""
+    from assets.report.support.narrative import NarrativeError, start_narrative
+
+    try:
+        target = start_narrative(root, year, previous)
+    except NarrativeError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
+    out.print(f"Started {target}/: check every entry marked DRAFT, then run `psw build`.")
 
 
 @app.command()

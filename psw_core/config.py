@@ -38,6 +38,7 @@ class AuthorityConfig:
     statistical_neighbours: tuple | list | None = None
     peers_illustrative: bool = False
     publication: dict = field(default_factory=dict)  # contact, email, report_url, dates
+    column_names: dict = field(default_factory=dict)  # extract -> {local header: contract column}
     source_path: str = ""
 
     def publication_date(self, year: int) -> date | None:

@@ -35,3 +35,15 @@ def table_counts(con: duckdb.DuckDBPyConnection, schema: str, year: int | None =
             where = " WHERE reporting_year = ?" if "reporting_year" in cols else ""
             out[name] = con.execute(f"SELECT count(*) FROM {schema}.{name}{where}", [year] if where else []).fetchall()[0][0]
     return out
+
+
+def add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, source: str) -> list[str]:
+    """Give `table` (schema.name) the columns of the relation `source` it lacks, blank for the
+    rows already there: a column added to the contract after a warehouse was made."""
+    have = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+    added = []
+    for column, type_, *_ in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall():
+        if column not in have:
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {type_}')
+            added.append(column)
+    return added

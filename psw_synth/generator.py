@@ -15,10 +15,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from assets.candidate.contract import EXTRACTS as CONTRACT_EXTRACTS
 from psw_core.config import AuthorityConfig
 from psw_synth import calibration as cal
 from psw_synth import extracts as ex
 from psw_synth import survey
+from psw_synth.census import census_year
 from psw_synth.faults import plant_faults
 from psw_synth.history import simulate_history
 
@@ -37,19 +39,19 @@ HISTORY_START_YEAR = 2017
 
 # How each file is written: (encoding, line ending). Real exports differ: the survey tool
 # exports Windows-1252 with CRLF; everything else is UTF-8 with LF.
-FILE_FORMAT = {
-    "hr_workforce": ("utf-8", "\n"),
-    "hr_vacancies": ("utf-8", "\n"),
-    "learning": ("utf-8", "\n"),
-    "supervision": ("utf-8", "\n"),
+# The extracts are the contract's (assets/candidate/contract.py); each has its own random
+# stream, numbered by its place here. Append a new extract, never reorder: the committed
+# sample's bytes depend on the numbers (tests/synth/test_synth_sample.py).
+EXTRACTS = ("hr_workforce", "hr_vacancies", "learning", "supervision", "health_check_responses",
+            "health_check_items", "health_check_invited", "caseload", "assessments", "audits")
+# Written only on request: the survey as an aggregate report instead of respondent rows.
+OPTIONAL_EXTRACTS = ("health_check_aggregate",)
+if set(EXTRACTS) | set(OPTIONAL_EXTRACTS) != set(CONTRACT_EXTRACTS):  # an extract without a generator
+    raise ImportError("psw_synth has no generator for "
+                      f"{sorted(set(CONTRACT_EXTRACTS) ^ set(EXTRACTS) ^ set(OPTIONAL_EXTRACTS))}")
+FILE_FORMAT = {name: ("utf-8", "\n") for name in EXTRACTS + OPTIONAL_EXTRACTS} | {
     "health_check_responses": ("cp1252", "\r\n"),
-    "health_check_items": ("utf-8", "\n"),
-    "health_check_invited": ("utf-8", "\n"),
-    "caseload": ("utf-8", "\n"),
-    "assessments": ("utf-8", "\n"),
-    "audits": ("utf-8", "\n"),
 }
-EXTRACTS = tuple(FILE_FORMAT)
 
 
 def generate(
@@ -60,9 +62,14 @@ def generate(
     authorities: int = 1,
     faults: bool = False,
     config: AuthorityConfig | None = None,
+    survey_aggregate: bool = False,
+    census_layout: str | None = None,
 ) -> list[Path]:
     """Writes `<out>/<year>/<extract>.csv` (or `<out>/<code>/<year>/…` for several authorities)
-    and, with `faults`, `<out>/faults.json`. Returns the files written."""
+    and, with `faults`, `<out>/faults.json`. Returns the files written. `survey_aggregate`
+    writes the health check as the LGA's aggregate report instead of respondent rows;
+    `census_layout` (2021-2023, 2024 or 2025) writes the children's workforce as a CSWW census
+    return `social_work_workforce_<year>.xml` in that layout."""
     out_dir = Path(out_dir)
     years = sorted(set(int(y) for y in years))
     if not years:
@@ -80,7 +87,8 @@ def generate(
             authority = replace(base, code=code, name=f"Synthetic Authority {code}")
             root = out_dir / code
         files, found = generate_authority(
-            root, authority, years, seed, index, scale, authorities > 1, faults
+            root, authority, years, seed, index, scale, authorities > 1, faults, survey_aggregate,
+            census_layout,
         )
         written += files
         prefix = root.relative_to(out_dir).as_posix()
@@ -96,7 +104,7 @@ def generate(
 
 def generate_authority(
     root: Path, config: AuthorityConfig, years: list[int], seed: int, index: int, scale: float,
-    varied: bool, faults: bool,
+    varied: bool, faults: bool, survey_aggregate: bool = False, census_layout: str | None = None,
 ) -> tuple[list[Path], list[dict]]:
     """One authority's years. `varied`: draw this authority's size and rates around the
     reference (used when generating many authorities)."""
@@ -122,6 +130,17 @@ def generate_authority(
             fault_rng = np.random.default_rng([seed, index, year, len(EXTRACTS)])
             found = plant_faults(frames, ex.reporting_year(config, year), ids, fault_rng)
             planted += [{**f, "file": f"{year}/{f['file']}"} for f in found]
+        if survey_aggregate:
+            frames["health_check_aggregate"] = survey.aggregate(
+                frames.pop("health_check_responses"), frames["health_check_items"])
+        if census_layout:
+            yr = ex.reporting_year(config, year)
+            xml, frames = census_year(frames, year, census_layout, str(ex.as_date(yr.p0)),
+                                      str(ex.as_date(yr.r)))
+            path = root / str(year) / f"social_work_workforce_{year}.xml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(xml)
+            written.append(path)
         written += write_year(root / str(year), frames)
     return written, planted
 

@@ -125,3 +125,23 @@ def email_part(name: str) -> str:
     """Lower-case ASCII local part, as mail systems form it (Zoë Müller -> zoe.muller)."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return ascii_name.lower().replace(" ", "").replace("'", "")
+
+
+def aggregate(responses_frame: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """`health_check_aggregate`: the responses as the LGA reports them to a council, one row per
+    item and service with the count of each answer 1-5 and of blanks (no role group split)."""
+    item_ids = [i for i in items["item_id"] if i in responses_frame]
+    long = responses_frame.melt(id_vars=["service"], value_vars=item_ids, var_name="item_id",
+                                value_name="answer")
+    counts = (long.dropna(subset=["answer"]).astype({"answer": int})
+              .groupby(["item_id", "service", "answer"]).size()
+              .unstack("answer").reindex(columns=range(1, 6), fill_value=0).fillna(0)
+              .astype(int))
+    counts.columns = [f"answer_{v}" for v in counts.columns]
+    respondents = responses_frame.groupby("service").size()
+    out = counts.reset_index()
+    out["blank"] = (out["service"].map(respondents) - counts.sum(axis=1).to_numpy()).astype(int)
+    out.insert(2, "role_group", "")
+    order = {item: n for n, item in enumerate(item_ids)}
+    return out.sort_values(["service", "item_id"], key=lambda s: s.map(order) if
+                           s.name == "item_id" else s).reset_index(drop=True)

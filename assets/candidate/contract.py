@@ -50,6 +50,8 @@ class ColumnSpec:
     maximum: float | None = None
     min_exclusive: bool = False  # e.g. fte > 0
     why: str = ""  # one plain sentence for docs and suites
+    # an optional column most files will not have (cases_held): no PARSE-ABSENT-COLUMN warning
+    warn_if_absent: bool = True
 
     @property
     def duckdb_type(self) -> str:
@@ -70,6 +72,15 @@ class ExtractSpec:
     item_spec: ColumnSpec | None = None
     section: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # False for supporting tables (the survey codebook, the invited counts): their rows alone do
+    # not make a reporting year (staging.models.RAW_TABLES_WITH_YEARS).
+    defines_year: bool = True
+    # (rule, why, action) of the cross-extract rule "every worker_id is in hr_workforce", for an
+    # extract whose rows name a worker (assets/candidate/cross_extract.py).
+    worker_check: tuple[str, str, str] | None = None
+    # Another extract that supplies the same facts (the survey as respondent rows or as the
+    # LGA's aggregate report): when either is there, the other is not reported missing.
+    alternative_to: str | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -130,6 +141,9 @@ HR_WORKFORCE = ExtractSpec(
         _flag("asye"),
         _c("working_days_lost", "decimal", minimum=0),
         _c("stress_days_lost", "decimal", minimum=0),
+        # Cases held at the reference date (the census's Cases30): caseload_fte comes from it
+        # when the year has no caseload extract (docs/measures.md).
+        _c("cases_held", "int", minimum=0, warn_if_absent=False),
     ),
 )
 
@@ -148,6 +162,12 @@ HR_VACANCIES = ExtractSpec(
 
 LEARNING = ExtractSpec(
     name="learning",
+    worker_check=(
+        "XEX-004",
+        "A learning record names a worker who is not in the HR workforce extract, so its hours "
+        "cannot count towards hours per FTE.",
+        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
+    ),
     grain="one row per completed learning activity",
     section="learning",
     columns=(
@@ -164,6 +184,12 @@ LEARNING = ExtractSpec(
 
 SUPERVISION = ExtractSpec(
     name="supervision",
+    worker_check=(
+        "XEX-005",
+        "A supervision session names a worker who is not in the HR workforce extract, so it "
+        "cannot count towards supervision compliance.",
+        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
+    ),
     grain="one row per supervision session held",
     section="practice",
     columns=(
@@ -193,6 +219,7 @@ HEALTH_CHECK_RESPONSES = ExtractSpec(
 
 HEALTH_CHECK_ITEMS = ExtractSpec(
     name="health_check_items",
+    defines_year=False,
     grain="one row per survey item (the codebook)",
     section="health_check",
     columns=(
@@ -208,9 +235,31 @@ HEALTH_CHECK_ITEMS = ExtractSpec(
 
 HEALTH_CHECK_INVITED = ExtractSpec(
     name="health_check_invited",
+    defines_year=False,
     grain="one row per service",
     section="health_check",
     columns=(_SERVICE, _c("invited", "int", required=True, not_null=True, minimum=0)),
+)
+
+_ROLE_GROUP = _c("role_group", "code",
+                 allowed=("social_worker", "senior_practitioner", "manager", "asye", "other"))
+ANSWER_COUNTS = tuple(f"answer_{v}" for v in range(1, 6))
+
+HEALTH_CHECK_AGGREGATE = ExtractSpec(
+    name="health_check_aggregate",
+    grain="one row per survey item and service (and role group, when the report splits by it): "
+          "how many respondents gave each answer 1-5, and how many left it blank",
+    section="health_check",
+    notes=("The health check as councils receive it from the LGA: answers counted per item, "
+           "not respondent rows. Respondent rows win for a service that has both.",),
+    alternative_to="health_check_responses",
+    columns=(
+        _c("item_id", "text", required=True, not_null=True),
+        _SERVICE,
+        _ROLE_GROUP,
+        *(_c(name, "int", required=True, not_null=True, minimum=0) for name in ANSWER_COUNTS),
+        _c("blank", "int", minimum=0),
+    ),
 )
 
 _CHILDREN_CASE_TYPES = ("cin", "cp", "cla", "care_leaver", "assessment")
@@ -218,6 +267,13 @@ _ADULTS_CASE_TYPES = ("assessment", "review", "long_term", "safeguarding")
 
 CASELOAD = ExtractSpec(
     name="caseload",
+    worker_check=(
+        "XEX-001",
+        "A case is allocated to a worker who is not in the HR workforce extract, so caseload "
+        "per FTE cannot count them.",
+        "Check the worker_id matches the HR staff reference, or add the worker's spell "
+        "(agency workers included) to hr_workforce.",
+    ),
     grain="one row per allocation of a case to a worker",
     section="practice",
     columns=(
@@ -233,6 +289,11 @@ CASELOAD = ExtractSpec(
 
 ASSESSMENTS = ExtractSpec(
     name="assessments",
+    worker_check=(
+        "XEX-002",
+        "An assessment names a worker who is not in the HR workforce extract.",
+        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
+    ),
     grain="one row per assessment",
     section="practice",
     columns=(
@@ -249,6 +310,11 @@ ASSESSMENTS = ExtractSpec(
 
 AUDITS = ExtractSpec(
     name="audits",
+    worker_check=(
+        "XEX-003",
+        "An audit names a worker who is not in the HR workforce extract.",
+        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
+    ),
     grain="one row per case audit",
     section="practice",
     columns=(
@@ -266,17 +332,30 @@ AUDITS = ExtractSpec(
 SPECS: dict[str, ExtractSpec] = {
     s.name: s
     for s in (HR_WORKFORCE, HR_VACANCIES, LEARNING, SUPERVISION, HEALTH_CHECK_ITEMS,
-              HEALTH_CHECK_RESPONSES, HEALTH_CHECK_INVITED, CASELOAD, ASSESSMENTS, AUDITS)
+              HEALTH_CHECK_RESPONSES, HEALTH_CHECK_INVITED, CASELOAD, ASSESSMENTS, AUDITS,
+              HEALTH_CHECK_AGGREGATE)
 }
 EXTRACTS: tuple[str, ...] = tuple(SPECS)
-CSWW = "csww"  # the DfE census file csww.xml supplies children's hr_workforce and hr_vacancies
+CSWW = "csww"  # the DfE census return (any .xml name) supplies children's HR workforce, vacancies
 CSWW_EXTRACTS = ("hr_workforce", "hr_vacancies")
+# worker_crosswalk.csv/.xlsx (worker_id, swe_no): joins census workers, keyed by SWE number, to
+# the local ids of the other extracts, in memory at ingest. Never loaded (swe_no is NEVER_LOADED).
+CROSSWALK = "worker_crosswalk"
 # `psw build` needs one of these (DESIGN §3 "Validate and build").
 REQUIRED_FOR_BUILD = ("hr_workforce", CSWW)
 
 
+def missing_extracts(present: set[str]) -> list[str]:
+    """Extracts with no file, leaving out one whose alternative is there (either way round)."""
+    covered = set(present)
+    for spec in SPECS.values():
+        if spec.alternative_to and (spec.name in present or spec.alternative_to in present):
+            covered |= {spec.name, spec.alternative_to}
+    return [e for e in EXTRACTS if e not in covered]
+
+
 def has_build_minimum(found: set[str] | dict) -> bool:
-    """True when the folder holds hr_workforce or csww.xml."""
+    """True when the folder holds hr_workforce or a census return."""
     return any(name in found for name in REQUIRED_FOR_BUILD)
 
 

@@ -14,42 +14,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from assets.candidate.contract import SPECS
 from psw_core.problems import Problem
 
 SQL_DIR = Path(__file__).with_name("sql")
 DEFAULT_CAP = 1000
 
-# extract -> (rule, why, action) for "every worker_id exists in hr_workforce".
+# extract -> (rule, why, action) for "every worker_id exists in hr_workforce", from the contract.
 WORKER_CHECKS: dict[str, tuple[str, str, str]] = {
-    "caseload": (
-        "XEX-001",
-        "A case is allocated to a worker who is not in the HR workforce extract, so caseload "
-        "per FTE cannot count them.",
-        "Check the worker_id matches the HR staff reference, or add the worker's spell "
-        "(agency workers included) to hr_workforce.",
-    ),
-    "assessments": (
-        "XEX-002",
-        "An assessment names a worker who is not in the HR workforce extract.",
-        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
-    ),
-    "audits": (
-        "XEX-003",
-        "An audit names a worker who is not in the HR workforce extract.",
-        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
-    ),
-    "learning": (
-        "XEX-004",
-        "A learning record names a worker who is not in the HR workforce extract, so its hours "
-        "cannot count towards hours per FTE.",
-        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
-    ),
-    "supervision": (
-        "XEX-005",
-        "A supervision session names a worker who is not in the HR workforce extract, so it "
-        "cannot count towards supervision compliance.",
-        "Check the worker_id matches the HR staff reference, or add the worker to hr_workforce.",
-    ),
+    name: spec.worker_check for name, spec in SPECS.items() if spec.worker_check
 }
 RESPONSE_RULES: dict[str, tuple[str, str, str]] = {
     "XEX-006": (

@@ -1,8 +1,11 @@
-"""The DfE children's social work workforce census (`csww.xml`) mapped onto the contract.
+"""The DfE children's social work workforce (CSWW) census return mapped onto the contract.
 
-`CSWWWorker` records become children's `hr_workforce` rows and `LALevelVacancies` becomes the
-children's `hr_vacancies` row; the mapping is docs/csww-mapping.md. The census's own rules
-apply (DESIGN §3): a leaving date outside the collection year is an error.
+`CSWWWorker` records become children's `hr_workforce` rows and the vacancy block
+(`LALevelVacancies`, `LALevel` from 2025) becomes the children's `hr_vacancies` row; the mapping
+is docs/csww-mapping.md. Every census layout from 2021 to 2025 is read: the layout is detected
+from the elements present, never from the year, and a rule about an element runs only on the
+layouts that have it. The census's own rules apply (DESIGN §3): a leaving date outside the
+collection year is an error.
 
 Row numbers: an XML file has no spreadsheet rows, so a problem's `row` is the worker's ordinal
 (the first `CSWWWorker` is 1) and its `column_letter` names the XML element, e.g. RoleEndDate.
@@ -10,6 +13,7 @@ Row numbers: an XML file has no spreadsheet rows, so a problem's `row` is the wo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -23,39 +27,87 @@ from assets.candidate.readers import ReadResult, read_bytes, type_grid
 from psw_core.config import AuthorityConfig
 from psw_core.problems import Problem, UnusableInput
 
-# contract column -> CSWWWorker element (None: not collected by the census, left blank)
+# contract column -> CSWWWorker element (None: not collected by the census, left blank).
+# `gender` comes from GenderCurrent or Sex, whichever the layout has (GENDER_CODES).
 WORKER_MAP = {
     "worker_id": "SWENo",
     "service": None,  # always "children"
     "team": None,
     "org_role": "OrgRole",
     "agency_worker": "AgencyWorker",
-    "fte": "FTE",  # FTE30 for leavers: see _leaver_fte
+    "fte": "FTE",  # FTE30 for leavers: see read_csww
     "role_start_date": "RoleStartDate",
     "role_end_date": "RoleEndDate",
     "start_origin": "StartOrigin",
     "reason_leave": "ReasonLeave",
     "leaver_destination": "LeaverDestination",
     "person_birth_date": "PersonBirthDate",
-    "gender": "GenderCurrent",
+    "gender": "GenderCurrent",  # "Sex" from 2024
     "ethnicity": "Ethnicity",
     "qual_level": "QualLevel",
     "step_up_grad": "StepUpGrad",
     "frontline_grad": "FrontlineGrad",
     "international_recruit": None,
     "apprentice": None,
-    "asye": "CFKSSstatus",  # 1 (ASYE) -> 1, any other status -> 0
+    "asye": "CFKSSstatus",  # 1 (ASYE) in any of its values -> 1, other statuses -> 0
     "working_days_lost": "WorkingDaysLost",
     "stress_days_lost": None,
+    "cases_held": "Cases30",  # caseload_fte when there is no caseload extract
 }
 VACANCY_MAP = {"vacancies_fte": "NumberOfVacancies", "agency_cover_fte": "NoAgencyFTE",
                "agency_cover_headcount": "NoAgencyHeadcount"}
-NOT_USED = ("QualInst", "Cases30", "ContractWeeks", "Absat30Sept", "ReasonAbsence")
+# Both gender items onto the contract's one code (GenderCurrent's: 1 male, 2 female).
+GENDER_CODES = {"GenderCurrent": {"0": "0", "1": "1", "2": "2", "9": "9"},
+                "Sex": {"M": "1", "F": "2"}}
+CFKSS_ASYE = "1"  # CFKSSstatus code list: 1 = ASYE
+
+# CSWWWorker elements of each layout, in the XSD's order (docs/csww-mapping.md "Layouts").
+_WORKER_2021 = ("AgencyWorker", "SWENo", "FTE", "PersonBirthDate", "GenderCurrent", "Ethnicity",
+                "QualInst", "QualLevel", "StepUpGrad", "OrgRole", "RoleStartDate",
+                "StartOrigin", "RoleEndDate", "LeaverDestination", "ReasonLeave", "FTE30",
+                "Cases30", "WorkingDaysLost", "ContractWeeks", "FrontlineGrad", "Absat30Sept",
+                "ReasonAbsence", "CFKSSstatus")
+_WORKER_2024 = tuple("Sex" if e == "GenderCurrent" else e for e in _WORKER_2021)
+PAY_ITEMS = ("BaseSalary", "RRPayments", "OtherPayments")  # read, never published
+_WORKER_2025 = tuple(e for e in _WORKER_2024 if e not in ("QualInst", "CFKSSstatus")
+                     ) + PAY_ITEMS
+VACANCY_ITEMS = ("NumberOfVacancies", "NoAgencyFTE", "NoAgencyHeadcount")
+PAY_POLICY_ITEMS = ("RecruitmentBonus", "RetentionBonus", "PerformanceAward", "CarAllowance",
+                    "RelocationPackage", "RegionalWeighting", "CostSWE", "CostDBS",
+                    "OtherAllowances")  # 2025 LALevel: read, never published
+
+
+@dataclass(frozen=True)
+class CensusLayout:
+    """One census layout: its vacancy block and the CSWWWorker elements it defines."""
+
+    name: str  # the collections that used it
+    vacancy_block: str
+    vacancy_items: tuple[str, ...]
+    worker_elements: tuple[str, ...]
+
+    @property
+    def gender_element(self) -> str:
+        return "Sex" if "Sex" in self.worker_elements else "GenderCurrent"
+
+    def element_of(self, column: str) -> str | None:
+        """The element this layout holds a contract column in (None: not collected)."""
+        element = self.gender_element if column == "gender" else WORKER_MAP[column]
+        return element if element in self.worker_elements else None
+
+
+LAYOUTS = {
+    "2021-2023": CensusLayout("2021-2023", "LALevelVacancies", VACANCY_ITEMS, _WORKER_2021),
+    "2024": CensusLayout("2024", "LALevelVacancies", VACANCY_ITEMS, _WORKER_2024),
+    "2025": CensusLayout("2025", "LALevel", VACANCY_ITEMS + PAY_POLICY_ITEMS, _WORKER_2025),
+}
+VACANCY_BLOCKS = ("LALevelVacancies", "LALevel")
 # Items the census requires of directly employed workers (liia-tools validator): warnings here,
-# because the report can do without them.
-CENSUS_REQUIRED_NON_AGENCY = ("PersonBirthDate", "GenderCurrent", "Ethnicity", "QualInst",
+# because the report can do without them. Each applies only to the layouts that have it.
+CENSUS_REQUIRED_NON_AGENCY = ("PersonBirthDate", "GenderCurrent", "Sex", "Ethnicity", "QualInst",
                               "StepUpGrad", "OrgRole", "StartOrigin", "FTE30",
                               "WorkingDaysLost", "FrontlineGrad")
+NOT_USED = ("QualInst", "ContractWeeks", "Absat30Sept", "ReasonAbsence", *PAY_ITEMS)
 MAX_WORKERS = 200_000  # far above any authority's return
 
 
@@ -63,17 +115,54 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _children(elem) -> dict[str, str]:
-    return {_local(c.tag): (c.text or "").strip() for c in elem}
+def _children(elem) -> dict[str, str | tuple[str, ...]]:
+    """Child element -> text; an element that repeats (CFKSSstatus may) keeps every value."""
+    out: dict[str, str | tuple[str, ...]] = {}
+    for child in elem:
+        tag, text = _local(child.tag), (child.text or "").strip()
+        if tag in out:
+            before = out[tag]
+            out[tag] = (*before, text) if isinstance(before, tuple) else (before, text)
+        else:
+            out[tag] = text
+    return out
+
+
+def detect_layout(vacancy_block: str | None, workers: list[dict], year: int | None,
+                  file: str, problems: list[Problem]) -> CensusLayout:
+    """The layout named by the elements present; the header year only breaks a tie.
+
+    `LALevel` or a pay item means 2025, `Sex` 2024, `GenderCurrent` 2021-2023. Elements of
+    another layout in the file are a warning (CSWW-007): they are not read.
+    """
+    seen = set().union(*(w.keys() for w in workers)) if workers else set()
+    if vacancy_block == "LALevel" or seen & set(PAY_ITEMS):
+        layout = LAYOUTS["2025"]
+    elif "Sex" in seen:
+        layout = LAYOUTS["2024"]
+    elif "GenderCurrent" in seen:
+        layout = LAYOUTS["2021-2023"]
+    else:  # no gender at all: 2024 and 2021-2023 differ only there
+        layout = LAYOUTS["2024" if year is not None and year >= 2024 else "2021-2023"]
+    foreign = sorted(seen & set().union(*(lay.worker_elements for lay in LAYOUTS.values()))
+                     - set(layout.worker_elements))
+    if foreign:
+        problems.append(Problem(
+            file=file, rule="CSWW-007", severity="warning", column_letter=", ".join(foreign),
+            why=f"The return is in the {layout.name} census layout, but some workers hold "
+                f"elements of another layout ({', '.join(foreign)}); they are not read.",
+            action="Export the return again in one year's layout."))
+    return layout
 
 
 def _unusable(file: str, rule: str, why: str, action: str) -> UnusableInput:
     return UnusableInput(Problem(file=file, rule=rule, severity="error", why=why, action=action))
 
 
-def parse_csww(data: bytes, file: str) -> tuple[dict[str, str], dict[str, str],
-                                                 list[dict[str, str]]]:
-    """Header items, LALevelVacancies items and one dict per CSWWWorker, safely parsed."""
+def parse_csww(data: bytes, file: str) -> tuple[dict[str, str], str | None, dict[str, str],
+                                                 list[dict[str, str | tuple[str, ...]]]]:
+    """Header items, the vacancy block's name and items, one dict per CSWWWorker; parsed safely.
+    """
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
@@ -88,21 +177,22 @@ def parse_csww(data: bytes, file: str) -> tuple[dict[str, str], dict[str, str],
         raise _unusable(file, "CSWW-XML", f"The root element is <{_local(root.tag)}>, not "
                         "<Message>: this is not a CSWW census file.", "Check the file.")
     header: dict[str, str] = {}
+    block: str | None = None
     vacancies: dict[str, str] = {}
-    workers: list[dict[str, str]] = []
+    workers: list[dict[str, str | tuple[str, ...]]] = []
     for elem in root:
         tag = _local(elem.tag)
         if tag == "Header":
             for part in elem:
                 header.update(_children(part))
-        elif tag == "LALevelVacancies":
-            vacancies = _children(elem)
+        elif tag in VACANCY_BLOCKS:
+            block, vacancies = tag, _children(elem)
         elif tag == "CSWWWorker":
             workers.append(_children(elem))
             if len(workers) > MAX_WORKERS:
                 raise _unusable(file, "CSWW-XML", "The file holds implausibly many workers.",
                                 "Check the file.")
-    return header, vacancies, workers
+    return header, block, vacancies, workers
 
 
 def _collection_year(header: dict[str, str], file: str, reporting_year: int | None,
@@ -146,8 +236,11 @@ def _dates(items: pd.DataFrame, element: str) -> pd.Series:
     return pd.to_datetime(items[element], format="%Y-%m-%d", errors="coerce")
 
 
-def census_rules(items: pd.DataFrame, file: str, year: int | None) -> list[Problem]:
-    """The census's own rules on the raw items (one row per worker, element -> text or NA)."""
+def census_rules(items: pd.DataFrame, file: str, year: int | None,
+                 layout: CensusLayout = LAYOUTS["2021-2023"]) -> list[Problem]:
+    """The census's own rules on the raw items (one row per worker, element -> text or NA).
+
+    A rule about an element runs only on a layout that has the element."""
     def present(element: str) -> np.ndarray:
         return items[element].notna().to_numpy() if element in items else np.zeros(
             len(items), dtype=bool)
@@ -188,9 +281,9 @@ def census_rules(items: pd.DataFrame, file: str, year: int | None) -> list[Probl
     agency = (items["AgencyWorker"] == "1").to_numpy() if "AgencyWorker" in items else (
         np.zeros(len(items), dtype=bool))
     for element in CENSUS_REQUIRED_NON_AGENCY:
-        if element == "StartOrigin":
-            continue  # only starters need it (CSWW-003)
-        column = next((c for c, e in WORKER_MAP.items() if e == element), None)
+        if element == "StartOrigin" or element not in layout.worker_elements:
+            continue  # only starters need StartOrigin (CSWW-003)
+        column = next((c for c in WORKER_MAP if layout.element_of(c) == element), None)
         problems += _item_problems(file, "CSWW-005", "warning", ~agency & ~present(element),
                                    element, column, f"The census requires {element} for a "
                                    "directly employed worker.", f"Add the {element}.")
@@ -203,61 +296,83 @@ def census_rules(items: pd.DataFrame, file: str, year: int | None) -> list[Probl
     return problems
 
 
+def _asye(items: pd.DataFrame, layout: CensusLayout) -> pd.Series:
+    """1 when any CFKSSstatus value is ASYE, 0 when it holds others, blank when absent."""
+    if "CFKSSstatus" not in layout.worker_elements or "CFKSSstatus" not in items:
+        return pd.Series(pd.NA, index=items.index, dtype="string")
+    values = items["CFKSSstatus"].explode()  # a repeated element is a tuple of its values
+    any_asye = values.eq(CFKSS_ASYE).groupby(level=0).any().to_numpy(bool)
+    held = values.notna().groupby(level=0).any()
+    return pd.Series(np.where(any_asye, "1", "0"), index=items.index,
+                     dtype="string").where(held)
+
+
+def _gender(item: pd.Series, element: str) -> pd.Series:
+    """GenderCurrent or Sex as the contract's one code; an unknown value is kept to be named."""
+    mapped = item.str.strip().str.upper().map(GENDER_CODES[element]).astype("string")
+    return mapped.fillna(item)
+
+
 def read_csww(path: Path, config: AuthorityConfig | None,
               reporting_year: int | None = None) -> dict[str, ReadResult]:
-    """hr_workforce and hr_vacancies ReadResults (children's service) from csww.xml."""
+    """hr_workforce and hr_vacancies ReadResults (children's service) from a census return."""
     path = Path(path)
     data, sha256 = read_bytes(path)
     file = path.name
-    header, vacancies, workers = parse_csww(data, file)
+    header, block, vacancies, workers = parse_csww(data, file)
     problems: list[Problem] = []
     year = _collection_year(header, file, reporting_year, problems)
+    layout = detect_layout(block, workers, year, file, problems)
 
     items = pd.DataFrame.from_records(workers) if workers else pd.DataFrame()
     items = items.replace("", np.nan).astype(object).where(lambda f: f.notna(), None)
-    problems += census_rules(items, file, year)
+    problems += census_rules(items, file, year, layout)
 
-    def item(element: str) -> pd.Series:
-        if element in items:
+    def item(element: str | None) -> pd.Series:
+        if element and element in items:
             return items[element].astype("string")
         return pd.Series(pd.NA, index=items.index, dtype="string")
 
     # The census FTE of a leaver is 0; FTE30 is used as the FTE at leaving (docs/csww-mapping.md).
     leaver = item("RoleEndDate").notna()
-    columns = {col: (item(el) if el else pd.Series(pd.NA, index=items.index, dtype="string"))
-               for col, el in WORKER_MAP.items()}
+    columns = {col: item(layout.element_of(col)) for col in WORKER_MAP}
     columns["service"] = pd.Series("children", index=items.index, dtype="string")
     columns["fte"] = item("FTE").where(~leaver, item("FTE30"))
-    cfkss = item("CFKSSstatus")
-    columns["asye"] = pd.Series(np.where(cfkss.eq("1").fillna(False).to_numpy(bool), "1", "0"), index=items.index,
-                                dtype="string").where(cfkss.notna())
+    columns["gender"] = _gender(columns["gender"], layout.gender_element)
+    columns["asye"] = _asye(items, layout)
     header_names = list(columns)
     body = pd.DataFrame({i: columns[c] for i, c in enumerate(header_names)}).astype(object)
     workforce = type_grid(header_names, body.where(body.notna(), ""), HR_WORKFORCE, file,
                           config=None, first_row=1, problems=problems)
     # type_grid named columns by position in our own frame: name them by element instead
-    element_of = {c: (WORKER_MAP[c] or "") for c in header_names}
+    element_of = {c: (layout.element_of(c) or "") for c in header_names}
     element_of["fte"] = "FTE/FTE30"
+    element_of["service"] = "CSWWWorker"  # every census worker is children's
     workforce.problems = [_element_named(p, element_of) for p in workforce.problems
                           if p.rule != "PARSE-ABSENT-COLUMN"]
     workforce.column_letters = {c: e for c, e in element_of.items() if e}
     unused = sorted({k for w in workers for k in w} & set(NOT_USED))
-    workforce.notes.append(f"{file}: {len(workers)} CSWWWorker records read as children's "
-                           f"hr_workforce; census items not used: {', '.join(unused) or 'none'}.")
+    workforce.notes.append(
+        f"{file}: {len(workers)} CSWWWorker records read as children's hr_workforce "
+        f"({layout.name} census layout); census items not used: {', '.join(unused) or 'none'}"
+        + (" (pay items are read but never stored or published)." if set(unused) & set(PAY_ITEMS)
+           else "."))
 
     vac_names = ["service", *VACANCY_MAP]
     vac_values = [["children", *[vacancies.get(el, "") for el in VACANCY_MAP.values()]]] if (
         vacancies) else []
     vac_body = pd.DataFrame(vac_values, columns=range(len(vac_names)))
     vac = type_grid(vac_names, vac_body, HR_VACANCIES, file, config=None, first_row=1)
-    vac.problems = [_element_named(p, {**VACANCY_MAP, "service": ""}) for p in vac.problems
+    vac_letters = {**VACANCY_MAP, "service": block or layout.vacancy_block}
+    vac.problems = [_element_named(p, vac_letters) for p in vac.problems
                     if p.rule != "PARSE-ABSENT-COLUMN"]
     if not vacancies:
         vac.problems = [Problem(file=file, rule="CSWW-001", severity="error",
-                                column_letter="LALevelVacancies",
-                                why="The census file has no LALevelVacancies element.",
+                                column_letter=layout.vacancy_block,
+                                why=f"The census file has no {layout.vacancy_block} element "
+                                    "(the vacancy items).",
                                 action="Export the census file again with its vacancy items.")]
-    vac.column_letters = dict(VACANCY_MAP)
+    vac.column_letters = vac_letters
     for result in (workforce, vac):
         result.path, result.sha256, result.year = path, sha256, year
     return {"hr_workforce": workforce, "hr_vacancies": vac}
@@ -265,6 +380,7 @@ def read_csww(path: Path, config: AuthorityConfig | None,
 
 def _element_named(problem: Problem, element_of: dict[str, str]) -> Problem:
     """Replace a spreadsheet letter with the XML element the value came from."""
-    if problem.column is None or problem.column not in element_of:
+    if problem.column is None or problem.column not in element_of or problem.rule.startswith(
+            "CSWW-"):  # census rules name their element already
         return problem
     return Problem(**{**problem.to_dict(), "column_letter": element_of[problem.column] or None})

@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from assets.candidate.contract import EXTRACTS
+from assets.candidate.contract import EXTRACTS, SPECS
 from assets.candidate.store import write_candidates
 from psw_core.asset_helpers import (
     CODE_VERSION,
@@ -27,23 +27,16 @@ from psw_core.resources import PswSettings, WarehouseResource
 
 CANDIDATE_KEYS = {name: dg.AssetKey(["candidate", name]) for name in EXTRACTS}
 
-GRAIN = {
-    "hr_workforce": "one row per employment spell of a social worker in a service",
-    "hr_vacancies": "one row per service (or service and team) at the reference date",
-    "learning": "one row per completed learning activity",
-    "supervision": "one row per supervision session held",
-    "health_check_responses": "one row per anonymous survey respondent",
-    "health_check_items": "one row per survey item in the codebook",
-    "health_check_invited": "one row per service: the headcount invited",
-    "caseload": "one row per allocation of a case to a worker",
-    "assessments": "one row per assessment",
-    "audits": "one row per case audit",
-}
+GRAIN = {name: SPECS[name].grain for name in EXTRACTS}  # from the contract
 
 
-def _extract_of(problem) -> str:
+def _extract_of(problem, files: dict[str, dict]) -> str:
+    """The extract whose check reports a problem: by the file it was found in (a census return
+    has any name), else by the file's stem; a folder-level problem goes to hr_workforce."""
+    if problem.file in files:
+        return files[problem.file]["extracts"][0]
     stem = problem.file.rsplit(".", 1)[0].lower()
-    return "hr_workforce" if stem == "csww" else stem
+    return stem if stem in CANDIDATE_KEYS else "hr_workforce"
 
 
 @dg.multi_asset(
@@ -95,7 +88,7 @@ def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings,
         pause_point("ingest")
     by_extract: dict[str, list] = {}
     for p in problems:
-        by_extract.setdefault(_extract_of(p), []).append(p)
+        by_extract.setdefault(_extract_of(p, prepared.files), []).append(p)
     for name, key_ in CANDIDATE_KEYS.items():
         sources = prepared.files_for(name)
         yield dg.MaterializeResult(

@@ -40,18 +40,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from assets.candidate import contract
 from psw_core.problems import Problem
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
-EXTRACTS = (
-    "hr_workforce", "hr_vacancies", "learning", "supervision", "health_check_responses",
-    "health_check_items", "health_check_invited", "caseload", "assessments", "audits",
-)
-# Contract columns of the survey responses that are not items (DESIGN §3).
-RESPONSE_FIXED_COLUMNS = (
-    "response_id", "service", "role_group", "tenure_band", "submitted_date",
-    "hours_over_contract", "comments",
-)
+# One suite per extract of the contract (a missing suite fails tests/candidate/
+# test_contract_single_source.py); the survey's fixed columns are the contract's, items aside.
+EXTRACTS = contract.EXTRACTS
+RESPONSE_FIXED_COLUMNS = contract.HEALTH_CHECK_RESPONSES.column_names
 ROW = "_row"
 DEFAULT_CAP = 1000  # failing rows listed per rule; all are counted
 

@@ -18,21 +18,27 @@ import pandas as pd
 from assets.candidate.contract import (
     AGE_BANDS,
     BIRTH_DATE_COLUMN,
+    CROSSWALK,
     CSWW,
     EXTRACTS,
     HEALTH_CHECK_ANSWERS,
     SPECS,
     TABLES,
+    missing_extracts,
     table_schema,
 )
 from assets.candidate.csww import read_csww
 from assets.candidate.pseudonymise import pseudonymise_column
 from assets.candidate.readers import (
     ReadResult,
+    check_column_names,
     csv_grid,
     decode_text,
     find_extracts,
+    normalise_swe,
+    other_files,
     read_bytes,
+    read_crosswalk,
     type_grid,
     xlsx_grid,
 )
@@ -58,7 +64,7 @@ class PreparedYear:
     pattern_only_scrub: bool = False  # no staff names were available (CSWW-only workforce)
 
     def files_for(self, extract: str) -> list[dict]:
-        """The input files that fed one extract/table (csww.xml and a CSV may both)."""
+        """The input files that fed one extract/table (the census and a CSV may both)."""
         return [info for info in self.files.values() if extract in info["extracts"]]
 
     @property
@@ -72,7 +78,7 @@ def read_extract(path: Path, extract: str, config: AuthorityConfig | None,
                  item_ids: list[str] | None = None) -> ReadResult:
     """Read and type one extract file.
 
-    `csww.xml` is read through assets.candidate.csww (extract = hr_workforce or hr_vacancies);
+    A census return (.xml) is read through assets.candidate.csww (extract = hr_workforce or hr_vacancies);
     `reporting_year` then checks the census year and its leaving dates. `item_ids` are the
     codebook's item ids for health_check_responses (None: every unknown column is an item).
     Raises UnusableInput for a file that cannot be read at all.
@@ -105,8 +111,9 @@ def read_year(year_dir: Path, year: int | None, config: AuthorityConfig | None
 
     Keys are extract names for CSV/XLSX files and `csww:hr_workforce` / `csww:hr_vacancies`
     for the census file; `ReadResult.extract` always holds the contract name. An adults-only
-    hr_workforce/hr_vacancies file may sit beside csww.xml; children's rows in it are an error.
+    hr_workforce/hr_vacancies file may sit beside the census return; children's rows in it are an error.
     """
+    check_column_names(config)
     found = find_extracts(Path(year_dir))
     results: dict[str, ReadResult] = {}
     if CSWW in found:
@@ -124,12 +131,40 @@ def read_year(year_dir: Path, year: int | None, config: AuthorityConfig | None
     if CSWW in found:
         for extract in ("hr_workforce", "hr_vacancies"):
             if extract in results:
-                results[extract].problems.extend(_children_twice(results[extract]))
+                results[extract].problems.extend(
+                    _children_twice(results[extract], found[CSWW].name))
+    crosswalk = read_crosswalk(found[CROSSWALK]) if CROSSWALK in found else None
+    join_census(results, crosswalk)
     return results
 
 
-def _children_twice(result: ReadResult) -> list[Problem]:
-    """Children's rows in a local HR file beside csww.xml would count children twice."""
+def join_census(results: dict[str, ReadResult], crosswalk: ReadResult | None) -> None:
+    """Give census workers their local worker_id, in memory, before anything is pseudonymised.
+
+    The census keys workers by SWE number; the other extracts use local ids. The SWE -> local
+    id pairs come from worker_crosswalk.csv/.xlsx and from a swe_no column of an HR extract.
+    A census worker found in neither keeps its SWE number as id (pseudonymised like any id).
+    """
+    census = results.get(f"{CSWW}:hr_workforce")
+    pairs: dict[str, str] = {}
+    for result in ([crosswalk] if crosswalk else []) + list(results.values()):
+        pairs.update({k: v for k, v in result.crosswalk.items() if k not in pairs})
+        result.crosswalk = {}  # SWE numbers go no further than this join
+    target = census or next(iter(results.values()), None)
+    if crosswalk is not None and target is not None:
+        target.problems += crosswalk.problems
+        target.notes += crosswalk.notes
+    if census is None or not pairs:
+        return
+    ids = census.frame["worker_id"]
+    local = normalise_swe(ids).map(pairs)
+    census.frame = census.frame.assign(worker_id=local.fillna(ids).astype("string"))
+    census.notes.append(f"{census.file}: {int(local.notna().sum()):,} of {len(ids):,} census "
+                        "workers joined to their local worker id through the crosswalk.")
+
+
+def _children_twice(result: ReadResult, census: str) -> list[Problem]:
+    """Children's rows in a local HR file beside the census return would count them twice."""
     children = (result.frame["service"] == "children").fillna(False).to_numpy(bool)
     if not children.any():
         return []
@@ -137,9 +172,9 @@ def _children_twice(result: ReadResult) -> list[Problem]:
     return [Problem(
         file=result.file, rule="INGEST-CHILDREN-TWICE", severity="error", row=first,
         column="service", column_letter=result.column_letters.get("service"), value="children",
-        why=f"csww.xml supplies the children's {result.extract}, but this file also has "
-            f"{int(children.sum())} children's rows (the first is shown).",
-        action="Keep only adults' rows in this file, or remove csww.xml.")]
+        why=f"The census return {census} supplies the children's {result.extract}, but this "
+            f"file also has {int(children.sum())} children's rows (the first is shown).",
+        action=f"Keep only adults' rows in this file, or move {census} out of the folder.")]
 
 
 def age_band(birth: pd.Series, reference: pd.Timestamp) -> pd.Series:
@@ -190,6 +225,7 @@ def prepare_year(year_dir: Path, year: int, config: AuthorityConfig,
     results = {source: _pseudonymised(r, key, staff_names, memos) for source, r in raw.items()}
     del raw, memos  # raw ids and names go no further
     prepared = PreparedYear(year=year, tables={}, read_results=results)
+    prepared.problems += other_files(Path(year_dir), find_extracts(Path(year_dir)))
     reference = pd.Timestamp(config.reference_date(year))
 
     parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
@@ -210,7 +246,7 @@ def prepare_year(year_dir: Path, year: int, config: AuthorityConfig,
                                                         "extracts": []})
         entry["extracts"].append(result.extract)
         if not (result.extract == "hr_vacancies" and result.file.lower().endswith(".xml")):
-            entry["rows"] += result.rows  # csww.xml: rows = workers, not the vacancy row
+            entry["rows"] += result.rows  # a census: rows = workers, not the vacancy row
 
     for table in TABLES:
         frames = [f for f in parts[table] if not f.empty]
@@ -218,7 +254,7 @@ def prepare_year(year_dir: Path, year: int, config: AuthorityConfig,
             columns=[c for c, _ in table_schema(table)])
         prepared.tables[table] = _typed(table, combined)
     present = {r.extract for r in results.values()}
-    prepared.missing = [e for e in EXTRACTS if e not in present]
+    prepared.missing = missing_extracts(present)
     prepared.pattern_only_scrub = not staff_names
     if "health_check_responses" in present:
         prepared.notes.append(

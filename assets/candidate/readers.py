@@ -10,6 +10,7 @@ import csv
 import datetime
 import hashlib
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -19,16 +20,19 @@ import numpy as np
 import pandas as pd
 
 from assets.candidate.contract import (
+    CROSSWALK,
     CSWW,
     EXTRACTS,
     NAME_COLUMNS,
     NEVER_LOADED,
+    SPECS,
     ColumnSpec,
     ExtractSpec,
 )
 from psw_core.config import AuthorityConfig
 from psw_core.problems import Problem, UnusableInput, column_letter
 
+SWE_COLUMN = "swe_no"  # never loaded; read into memory only to join the census (crosswalk)
 MAX_FILE_BYTES = 2 * 1024**3  # refuse anything larger: no real extract is near this
 MAX_XLSX_UNZIPPED_BYTES = 4 * 1024**3  # zip-bomb guard for workbooks
 MAX_CELL_CHARS = 32_767  # Excel's own cell limit
@@ -65,6 +69,8 @@ class ReadResult:
     staff_names: frozenset[str] = frozenset()  # hr_workforce only; in memory only
     item_ids: tuple[str, ...] = ()  # health_check_responses: item columns kept
     year: int | None = None  # CSWW: Header/CollectionDetails/Year
+    # SWE number -> local worker_id, from a swe_no column of an HR extract; in memory only
+    crosswalk: dict[str, str] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
@@ -79,11 +85,38 @@ class ReadResult:
 # ---------------------------------------------------------------------------- finding files
 
 
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def is_census(path: Path) -> bool:
+    """True when an XML file is a CSWW census return: its root is <Message> and its first child
+    is <Header>, a vacancy block or <CSWWWorker>. Only the start of the file is read.
+
+    XML that cannot be parsed safely counts as a census, so that reading it says why.
+    """
+    from defusedxml.ElementTree import iterparse
+
+    try:
+        with open(path, "rb") as handle:
+            events = iterparse(handle, events=("start",), forbid_dtd=True,
+                               forbid_entities=True, forbid_external=True)
+            tags = [_local(elem.tag) for _, elem in itertools.islice(events, 2)]
+    except Exception:  # unsafe or malformed: read_csww names the fault
+        return True
+    return tags[:1] == ["Message"] and (len(tags) == 1 or tags[1] in CENSUS_CHILDREN)
+
+
+CENSUS_CHILDREN = ("Header", "CSWWWorker", "LALevelVacancies", "LALevel")
+
+
 def find_extracts(year_dir: Path) -> dict[str, Path]:
     """Map extract name (and "csww") to its file in a reporting-year folder.
 
-    Stems match case-insensitively. Two files for one extract (e.g. .csv and .xlsx), or an
-    extract saved in a format we cannot read (.xls, .ods, .txt), is unusable input.
+    CSV/XLSX stems match extract names case-insensitively. The census is any .xml file whose
+    content is a CSWW message, whatever its name (councils keep their own names). Two files for
+    one extract (e.g. .csv and .xlsx, or two census returns), or an extract saved in a format we
+    cannot read (.xls, .ods, .txt), is unusable input.
     """
     year_dir = Path(year_dir)
     if not year_dir.is_dir():
@@ -93,24 +126,45 @@ def find_extracts(year_dir: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for path in sorted(p for p in year_dir.iterdir() if p.is_file()):
         stem, suffix = path.stem.lower(), path.suffix.lower()
-        if stem == CSWW and suffix == ".xml":
+        if suffix == ".xml" and is_census(path):
             name = CSWW
-        elif stem in EXTRACTS and suffix in (".csv", ".xlsx"):
+        elif stem in (*EXTRACTS, CROSSWALK) and suffix in (".csv", ".xlsx"):
             name = stem
-        elif stem in EXTRACTS:
+        elif stem in (*EXTRACTS, CROSSWALK):
             raise UnusableInput(Problem(
                 file=path.name, rule="INGEST-FORMAT", severity="error",
                 why=f"Extracts must be .csv or .xlsx files; this one is {suffix or 'untyped'}.",
                 action="Save it as CSV UTF-8 or as an Excel workbook (.xlsx)."))
         else:
-            continue  # not an extract (notes, faults.json, ...): ignored
+            continue  # not an extract: other_files reports the ones that look like data
         if name in found:
+            what = "census returns" if name == CSWW else f"{name} extracts"
             raise UnusableInput(Problem(
                 file=path.name, rule="INGEST-DUPLICATE-EXTRACT", severity="error",
-                why=f"Two files hold the {name} extract: {found[name].name} and {path.name}.",
+                why=f"Two files hold {what}: {found[name].name} and {path.name}.",
                 action="Keep exactly one file per extract in the folder."))
         found[name] = path
     return found
+
+
+DATA_SUFFIXES = (".csv", ".xlsx", ".xml")
+
+
+def other_files(year_dir: Path, found: dict[str, Path]) -> list[Problem]:
+    """A warning for each CSV, XLSX or XML file in the folder that is not read as an extract."""
+    used = set(found.values())
+    problems = []
+    for path in sorted(p for p in Path(year_dir).iterdir() if p.is_file()):
+        if path in used or path.suffix.lower() not in DATA_SUFFIXES:
+            continue
+        why = ("This XML file is not a CSWW census return (its root is not a census <Message>), "
+               "so it was not read." if path.suffix.lower() == ".xml" else
+               "The file name is not an extract name, so the file was not read.")
+        problems.append(Problem(
+            file=path.name, rule="INGEST-UNKNOWN-FILE", severity="warning", why=why,
+            action="Rename it to its extract's name (docs/data-contract.md), or move it out "
+                   "of the year folder."))
+    return problems
 
 
 # ----------------------------------------------------------------------------- file bytes
@@ -401,6 +455,8 @@ def type_grid(header: list[str], body: pd.DataFrame, spec: ExtractSpec, file: st
         blank &= s.isna()
     keep_rows = ~blank  # blank rows are skipped for data but still counted
     names = [normalise_header(h) for h in header]
+    renames = local_column_names(config, spec.name)
+    names = [renames.get(n, n) for n in names]  # the council's own headers, from authority.yml
     item_lookup = (None if item_ids is None
                    else {normalise_header(i): str(i) for i in item_ids})
 
@@ -420,7 +476,7 @@ def type_grid(header: list[str], body: pd.DataFrame, spec: ExtractSpec, file: st
             columns[name] = pos
         elif name in NEVER_LOADED:
             never.append(name)
-            if name in NAME_COLUMNS:
+            if name in NAME_COLUMNS or (name == SWE_COLUMN and spec.name == "hr_workforce"):
                 name_positions[name] = pos
         elif not name:
             if pos in stripped and stripped[pos][keep_rows].notna().any():
@@ -442,7 +498,8 @@ def type_grid(header: list[str], body: pd.DataFrame, spec: ExtractSpec, file: st
     if never:
         notes.append(f"{file}: direct-identifier columns never loaded: {', '.join(never)}.")
 
-    absent = [c.name for c in spec.columns if c.name not in columns and not c.required]
+    absent = [c.name for c in spec.columns
+              if c.name not in columns and not c.required and c.warn_if_absent]
     problems += [Problem(
         file=file, rule="PARSE-MISSING-COLUMN", severity="error", row=1, column=c.name,
         why=f"The required column '{c.name}' is missing.",
@@ -486,9 +543,99 @@ def type_grid(header: list[str], body: pd.DataFrame, spec: ExtractSpec, file: st
         extract=spec.name, file=file, path=Path(file), frame=pd.DataFrame(frame),
         column_letters=letters, problems=problems, notes=notes,
         item_ids=tuple(item_names))
+    if SWE_COLUMN in name_positions and "worker_id" in columns:
+        swe = name_positions.pop(SWE_COLUMN)
+        result.crosswalk, clashes = crosswalk_from(
+            stripped[columns["worker_id"]].loc[keep_idx].reset_index(drop=True),
+            stripped[swe].loc[keep_idx].reset_index(drop=True), kept_rows)
+        result.problems += [Problem(**{**p.to_dict(), "file": file,
+                                       "column_letter": column_letter(swe)}) for p in clashes]
     if name_positions:
         result.staff_names = staff_names_from(
             {n: stripped[p].loc[keep_idx] for n, p in name_positions.items()})
+    return result
+
+
+def local_column_names(config: AuthorityConfig | None, extract: str) -> dict[str, str]:
+    """authority.yml `column_names` of one extract: normalised local header -> contract name."""
+    mapping = (config.column_names if config is not None else {}).get(extract, {})
+    return {normalise_header(local): column for local, column in mapping.items()}
+
+
+def check_column_names(config: AuthorityConfig | None) -> None:
+    """Every `column_names` setting names an extract and one of its columns (or an identifier
+    column that is never loaded); otherwise unusable input naming the setting."""
+    settings = config.column_names if config is not None else {}
+    for extract, mapping in settings.items():
+        spec = SPECS.get(extract)
+        if spec is None:
+            raise _config_error(config, f"column_names.{extract}",
+                                f"'{extract}' is not an extract; the extracts are "
+                                f"{', '.join(EXTRACTS)}.")
+        allowed = set(spec.column_names) | set(NEVER_LOADED)
+        for local, column in mapping.items():
+            if column not in allowed and not spec.item_columns:
+                raise _config_error(
+                    config, f"column_names.{extract}.{local}",
+                    f"'{column}' is not a column of {extract}; its columns are "
+                    f"{', '.join(spec.column_names)}.")
+
+
+def _config_error(config: AuthorityConfig, setting: str, why: str) -> UnusableInput:
+    return UnusableInput(Problem(
+        file=config.source_path or "authority.yml", rule="CONFIG-004", severity="error",
+        column=setting, why=f"Setting '{setting}': {why}",
+        action="Map each header your system exports to a contract column (docs/data-contract.md)."))
+
+
+def normalise_swe(values: pd.Series) -> pd.Series:
+    """SWE registration numbers compared without spaces and case (SW 012345 == sw012345)."""
+    return values.astype("string").str.replace(r"\s+", "", regex=True).str.upper()
+
+
+def crosswalk_from(local: pd.Series, swe: pd.Series, rows: pd.Series
+                   ) -> tuple[dict[str, str], list[Problem]]:
+    """SWE number -> local worker_id, and an error for an SWE number given two local ids."""
+    pairs = pd.DataFrame({"swe": normalise_swe(swe), "local": local.astype("string"),
+                          "row": rows.to_numpy()}).dropna(subset=["swe", "local"])
+    pairs = pairs.drop_duplicates(["swe", "local"])
+    clash = pairs.duplicated("swe", keep="first")
+    problems = [Problem(
+        file="", rule="INGEST-CROSSWALK", severity="error", row=int(r), column=SWE_COLUMN,
+        why="This SWE number is given for two different local worker ids, so the census "
+            "worker cannot be joined to one of them.",
+        action="Give each SWE number one local worker_id.") for r in pairs.loc[clash, "row"]]
+    kept = pairs[~clash]
+    return dict(zip(kept["swe"], kept["local"], strict=True)), problems
+
+
+def read_crosswalk(path: Path) -> ReadResult:
+    """worker_crosswalk.csv/.xlsx (worker_id, swe_no): read into memory, never loaded.
+
+    The ReadResult's frame is empty; `crosswalk` holds SWE number -> local worker_id."""
+    data, sha256 = read_bytes(path)
+    if path.suffix.lower() == ".xlsx":
+        header, body, problems = xlsx_grid(path, path.name)
+    else:
+        header, body, problems = csv_grid(decode_text(data, path.name), path.name)
+    names = [normalise_header(h) for h in header]
+    missing = [c for c in ("worker_id", SWE_COLUMN) if c not in names]
+    result = ReadResult(extract=CROSSWALK, file=path.name, path=path,
+                        frame=pd.DataFrame({"_row": pd.Series(dtype="int64")}),
+                        problems=problems, sha256=sha256)
+    if missing:
+        result.problems.append(Problem(
+            file=path.name, rule="PARSE-MISSING-COLUMN", severity="error", row=1,
+            column=missing[0], why=f"The crosswalk needs the columns worker_id and swe_no; "
+                                   f"{', '.join(missing)} is missing.",
+            action="Give the file two columns: worker_id (the local staff id) and swe_no."))
+        return result
+    rows = pd.Series(np.arange(len(body), dtype=np.int64) + 2)
+    local, swe = (_strip(body[names.index(c)]) for c in ("worker_id", SWE_COLUMN))
+    result.crosswalk, clashes = crosswalk_from(local, swe, rows)
+    result.problems += [Problem(**{**p.to_dict(), "file": path.name}) for p in clashes]
+    result.notes.append(f"{path.name}: {len(result.crosswalk):,} SWE numbers joined to local "
+                        "worker ids in memory (the SWE numbers are never stored).")
     return result
 
 

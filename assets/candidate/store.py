@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from assets.candidate.contract import TABLES as RAW_TABLES
-from psw_core.warehouse import ensure_schemas, table_exists
+from psw_core.warehouse import add_missing_columns, ensure_schemas, table_exists
 
 # The extracts plus the redacted validation results (warnings reach the data-quality appendix).
 WAREHOUSE_TABLES = (*RAW_TABLES, "validation_problems")
@@ -39,6 +39,7 @@ def write_candidates(
             if not exists:
                 con.execute(f"CREATE TABLE candidate.{name} AS SELECT * FROM candidate_frame")
             else:
+                add_missing_columns(con, f"candidate.{name}", "candidate_frame")
                 con.execute(f"INSERT INTO candidate.{name} BY NAME SELECT * FROM candidate_frame")
             con.unregister("candidate_frame")
             counts[name] = len(frame)

@@ -21,6 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from assets.candidate import cross_extract, gx_runner
+from assets.candidate.contract import CSWW, EXTRACTS, has_build_minimum, missing_extracts
+from assets.candidate.csww import VACANCY_BLOCKS, VACANCY_ITEMS
 from psw_core.config import AuthorityConfig
 from psw_core.problems import Problem, UnusableInput
 
@@ -31,7 +33,8 @@ SENSITIVE_COLUMNS = frozenset({
     "comments", "name", "first_name", "surname", "email", "ni_number", "swe_no", "address",
     "postcode",
 })
-HR_SOURCES = ("hr_workforce", "hr_vacancies")  # csww.xml can supply these
+HR_SOURCES = ("hr_workforce", "hr_vacancies")  # the census return can supply these
+VACANCY_ELEMENTS = frozenset((*VACANCY_BLOCKS, *VACANCY_ITEMS))
 
 
 @dataclass
@@ -86,14 +89,17 @@ def validate_folder(
     year_dir: Path, config: AuthorityConfig, year: int | None = None
 ) -> ValidationReport:
     """Validate the extracts in one reporting-year folder; see ValidationReport.exit_code."""
-    from assets.candidate.contract import CSWW, EXTRACTS
     from assets.candidate.load import read_year
-    from assets.candidate.readers import find_extracts
+    from assets.candidate.readers import find_extracts, other_files
 
     year_dir = Path(year_dir)
     report = ValidationReport(folder=str(year_dir))
     try:
         found = find_extracts(year_dir)
+        if not found:  # an empty folder, or files under names we do not know: never a pass
+            report.missing = list(EXTRACTS)
+            _add(report, [_nothing_found(year_dir)] + other_files(year_dir, found))
+            return report
         year = year or folder_year(year_dir)
         reads = read_year(year_dir, year, config)
     except UnusableInput as exc:
@@ -108,8 +114,27 @@ def validate_folder(
     present = {name for name in found if name != CSWW}
     if CSWW in found:
         present |= set(HR_SOURCES)
-    report.missing = [e for e in EXTRACTS if e not in present]
+    report.missing = missing_extracts(present)
+    _add(report, other_files(year_dir, found))
+    if not has_build_minimum(found):
+        _add(report, [Problem(
+            file=year_dir.name, rule="VALIDATE-BUILD-NEEDS", severity="warning",
+            why="What is here was checked, but `psw build` will also need the HR workforce: "
+                "hr_workforce.csv or .xlsx, or the CSWW census return (any .xml name), and "
+                "ideally hr_vacancies. Without it the build stops.",
+            action="Add the HR workforce extract or the census return before building.")])
     return validate_reads(reads, config, year, report)
+
+
+def _nothing_found(year_dir: Path) -> Problem:
+    return Problem(
+        file=year_dir.name, rule="VALIDATE-NO-EXTRACT", severity="error",
+        why="No recognised extract is in this folder. A build needs at least the HR workforce "
+            "(hr_workforce.csv or .xlsx, or the CSWW census return as an .xml file of any "
+            "name); the other extracts are " + ", ".join(e for e in EXTRACTS
+                                                         if e != "hr_workforce") + ".",
+        action="Put the year's extracts in the folder under the names in docs/data-contract.md "
+               "(CSV or XLSX), and the census return as received.")
 
 
 def validate_reads(
@@ -131,7 +156,8 @@ def validate_reads(
     letters: dict[str, dict[str, str]] = {}
     for key, read in reads.items():
         report.files[key] = read.file
-        report.rows[read.file] = report.rows.get(read.file, 0) + len(read.frame)
+        if key != f"{CSWW}:hr_vacancies":  # a census's rows are its workers, not its vacancy block
+            report.rows[read.file] = report.rows.get(read.file, 0) + len(read.frame)
         report.notes += list(read.notes)
         report.frames[key] = read.frame
         missing_cols = {(p.file, p.column) for p in read.problems
@@ -144,14 +170,46 @@ def validate_reads(
         # The reader already reported a missing required column; do not say it twice.
         gx_found = [p for p in outcome.problems
                     if not (p.rule.endswith("-000") and (p.file, p.column) in missing_cols)]
-        _add(report, gx_found, {(read.file, r): n for r, n in outcome.unexpected_counts.items()})
+        counts = {(read.file, r): n for r, n in outcome.unexpected_counts.items()}
+        if key.startswith(f"{CSWW}:"):  # a census rule already named this cell: say it once
+            gx_found = _once(gx_found, read.problems, counts)
+        _add(report, gx_found, counts)
         combined.setdefault(read.extract, []).append(read.frame)
         files[read.extract], letters[read.extract] = read.file, read.column_letters
     frames = {name: parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
               for name, parts in combined.items()}
-    _add(report, cross_extract.check_frames(frames, files, letters))
+    cross = cross_extract.check_frames(frames, files, letters)
+    if any(key.startswith(f"{CSWW}:") for key in reads):
+        cross = [_census_hint(p) for p in cross]
+    _add(report, cross)
     report.problems.sort(key=lambda p: (p.file, p.severity != "error", p.rule, p.row or 0))
     return report
+
+
+CENSUS_JOIN_HINT = (
+    " The HR workforce here includes the CSWW census, which keys workers by SWE number: to join "
+    "census workers to the local ids of this extract, add worker_crosswalk.csv (columns "
+    "worker_id, swe_no) or a swe_no column to an HR extract (docs/data-contract.md).")
+
+
+def _census_hint(problem: Problem) -> Problem:
+    """Say how to join the census when a worker is not found in an HR built from it."""
+    if problem.rule not in {r for r, _, _ in cross_extract.WORKER_CHECKS.values()}:
+        return problem
+    return Problem(**{**problem.to_dict(), "action": problem.action + CENSUS_JOIN_HINT})
+
+
+def _once(found: list[Problem], census: list[Problem],
+          counts: dict[tuple[str, str], int]) -> list[Problem]:
+    """Drop suite problems on a worker and column a census rule already reported."""
+    named = {(p.row, p.column) for p in census if p.rule.startswith("CSWW-") and p.row}
+    kept = [p for p in found if (p.row, p.column) not in named]
+    for p in found:
+        if (p.row, p.column) in named:
+            counts[(p.file, p.rule)] = counts.get((p.file, p.rule), 1) - 1
+    for k in [k for k, n in counts.items() if n <= 0]:
+        del counts[k]
+    return kept
 
 
 def _add(report: ValidationReport, problems: list[Problem],
@@ -187,6 +245,10 @@ def format_text(report: ValidationReport) -> str:
     lines = [f"psw validate {report.folder}"]
     if report.period:
         lines.append(f"Reporting period: {report.period[0]} to {report.period[1]}")
+    census = {f for k, f in report.files.items() if k.startswith(f"{CSWW}:")}
+    if report.rows:
+        lines.append("Files read: " + "; ".join(
+            f"{file} ({_records(report, file, census)})" for file in sorted(report.rows)))
     if report.missing:
         lines.append("Extracts not in the folder (their sections will say 'no data'): "
                      + ", ".join(report.missing))
@@ -195,29 +257,52 @@ def format_text(report: ValidationReport) -> str:
         by_file.setdefault(p.file, []).append(p)
     for file, problems in by_file.items():
         errors = sum(1 for p in problems if p.severity == "error")
-        lines += ["", f"== {file} ({report.rows.get(file, 0):,} rows): {errors} error(s) "
+        lines += ["", f"== {file} ({_records(report, file, census)}): {errors} error(s) "
                       f"and {len(problems) - errors} warning(s) listed"]
-        by_rule: dict[str, list[Problem]] = {}
+        # A heading describes every row under it: group by the whole message, not the rule id.
+        by_message: dict[tuple[str, str, str, str], list[Problem]] = {}
         for p in problems:
-            by_rule.setdefault(p.rule, []).append(p)
-        for rule, group in by_rule.items():
-            first = group[0]
-            lines += ["", f"  {first.severity.upper()} {rule}: {first.why}",
-                      f"    What to do: {first.action}" if first.action else ""]
+            by_message.setdefault((p.severity, p.rule, p.why, p.action), []).append(p)
+        listed_per_rule = Counter(p.rule for p in problems)
+        groups_left = Counter(rule for _, rule, _, _ in by_message)
+        for (severity, rule, why, action), group in by_message.items():
+            lines += ["", f"  {severity.upper()} {rule}: {why}",
+                      f"    What to do: {action}" if action else ""]
             for p in group:
-                lines.append("    " + _where(p))
-            hidden = report.counts.get((file, rule), len(group)) - len(group)
+                lines.append("    " + _where(p, file in census))
+            groups_left[rule] -= 1
+            if groups_left[rule]:
+                continue  # counts are per rule: shown once, under the rule's last group
+            hidden = report.counts.get((file, rule), len(group)) - listed_per_rule[rule]
             if hidden > 0:
-                lines.append(f"    ... and {hidden:,} more rows with the same problem")
+                unit = "workers" if file in census else "rows"
+                lines.append(f"    ... and {hidden:,} more {unit} with the same problem")
     lines += ["", _summary_line(report)]
     return "\n".join(line for line in lines if line is not None) + "\n"
 
 
-def _where(p: Problem) -> str:
-    where = f"row {p.row}" if p.row is not None else "whole file"
-    if p.column:
-        where += f", column {p.column}" + (f" ({p.column_letter})" if p.column_letter else "")
-    return where + (f": value {p.value!r}" if p.value is not None else ": blank")
+def _records(report: ValidationReport, file: str, census: set[str]) -> str:
+    if file not in report.rows:
+        return "not read"
+    return f"{report.rows[file]:,} {'workers' if file in census else 'rows'}"
+
+
+def _where(p: Problem, census: bool = False) -> str:
+    if census and p.column_letter in VACANCY_ELEMENTS:
+        where = f"vacancy block, element {p.column_letter}"
+    elif census:  # an XML file has no rows: name the worker's position and the element
+        where = f"CSWWWorker {p.row} (in file order)" if p.row is not None else "whole file"
+        if p.column_letter:
+            where += f", element {p.column_letter}"
+        if p.column:
+            where += f" (column {p.column})"
+    else:
+        where = f"row {p.row}" if p.row is not None else "whole file"
+        if p.column:
+            where += f", column {p.column}" + (f" ({p.column_letter})" if p.column_letter else "")
+    if p.value is not None:
+        return where + f": value {p.value!r}"
+    return where + (": blank" if p.column or census else "")
 
 
 def report_dict(report: ValidationReport, redact: bool = True) -> dict:
@@ -307,7 +392,7 @@ def write_error_workbook(report: ValidationReport, path: Path) -> Path:
                 continue
             rows_sheet = wb.create_sheet(re.sub(r"[\[\]:*?/\\\x00-\x1f\x7f]", "_", f"Rows {file}")[:31])
             safe = _safe_rows(frame, rows)
-            rows_sheet.append(list(safe.columns))
+            rows_sheet.append([_cell(str(c)) for c in safe.columns])  # headers may be hostile
             for record in safe.itertuples(index=False, name=None):
                 rows_sheet.append([_cell(v) for v in record])
             for cell in rows_sheet[1]:

@@ -149,7 +149,10 @@ _CORE = [
     Measure("caseload_fte", "cases per fte", _P,
             "Allocations open at R held by in-post workers (agency included; a case held by two "
             "workers counts for each) / Σ fte of the in-post spells (agency included) of "
-            "workers holding ≥ 1 open allocation at R.", DFE, count_kind="cases"),
+            "workers holding ≥ 1 open allocation at R. For a year without a caseload extract, "
+            "each in-post worker's census Cases30 counts as that many allocations open at R (the "
+            "caseload extract wins when both are there; provenance.json says which).", DFE,
+            count_kind="cases"),
     Measure("children_looked_after", "count", _P,
             "Distinct case_id with a `cla` allocation open at R.", CLA, count_kind="cases",
             services=("children", "all")),

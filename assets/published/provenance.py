@@ -83,7 +83,26 @@ def build_provenance(con: duckdb.DuckDBPyConnection, year: int, config: Authorit
         "reference_files": reference_files(),
         "suites": suite_summary(),
         "validation": validation_summary(con, year),
+        "caseload_source": caseload_source(con, year),
     }
+
+
+CASELOAD_SOURCES = {"extract": "caseload extract",
+                    "census": "CSWW census Cases30 (no caseload extract)", "none": "none"}
+
+
+def caseload_source(con: duckdb.DuckDBPyConnection, year: int) -> str:
+    """Where the year's caseload_fte comes from: the caseload extract (which wins when both are
+    there) or the census's Cases30 (staging.case_allocations, case_type 'cases30')."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema='staging' "
+        "AND table_name='case_allocations'").fetchall()[0][0]
+    if not exists:
+        return CASELOAD_SOURCES["none"]
+    census, total = con.execute(
+        "SELECT count(*) FILTER (WHERE case_type = 'cases30'), count(*) "
+        "FROM staging.case_allocations WHERE reporting_year = ?", [year]).fetchall()[0]
+    return CASELOAD_SOURCES["census" if census else "extract" if total else "none"]
 
 
 def validation_summary(con: duckdb.DuckDBPyConnection, year: int) -> dict:

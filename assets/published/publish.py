@@ -40,7 +40,8 @@ def provenance_tables(provenance: dict, year: int) -> dict[str, pd.DataFrame]:
          ("git_commit", provenance["git_commit"]),
          ("benchmark_release", provenance["benchmark_release"]),
          ("authority", provenance["authority"]["name"]),
-         ("period_basis", provenance["authority"]["period"])],
+         ("period_basis", provenance["authority"]["period"]),
+         ("caseload_source", provenance.get("caseload_source", "none"))],
         columns=["item", "value"],
     )
     build.insert(0, "reporting_year", year)

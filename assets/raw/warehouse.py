@@ -10,7 +10,7 @@ import duckdb
 
 from assets.candidate.store import WAREHOUSE_TABLES
 from psw_core.instrument import pause_point
-from psw_core.warehouse import ensure_schemas, table_exists
+from psw_core.warehouse import add_missing_columns, ensure_schemas, table_exists
 
 
 def promote_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
@@ -29,6 +29,8 @@ def promote_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
                 )
             if not table_exists(con, "raw", name):
                 continue
+            if name in present:  # a column added to the contract since raw.<name> was made
+                add_missing_columns(con, f"raw.{name}", f"candidate.{name}")
             con.execute(f"DELETE FROM raw.{name} WHERE reporting_year = ?", [year])
             pause_point("promote")
             if name in present:

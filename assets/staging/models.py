@@ -18,6 +18,7 @@ import duckdb
 import holidays
 import pandas as pd
 
+from assets.candidate.contract import SPECS, table_schema
 from psw_core.config import AuthorityConfig
 
 SQL_DIR = Path(__file__).with_name("sql")
@@ -27,7 +28,7 @@ MODELS: dict[str, tuple[str, ...]] = {
     "worker_spells": ("hr_workforce",),
     "supervision_sessions": ("supervision",),
     "worker_months": ("hr_workforce", "supervision"),
-    "case_allocations": ("caseload",),
+    "case_allocations": ("hr_workforce",),  # and caseload when present: OPTIONAL_RAW
     "assessments": ("assessments",),
     "audits": ("audits",),
     "learning_activities": ("learning",),
@@ -35,12 +36,20 @@ MODELS: dict[str, tuple[str, ...]] = {
     "survey_responses": ("health_check_responses",),
     "survey_invited": ("health_check_invited",),
     "survey_answers": ("health_check_answers", "health_check_responses", "health_check_items"),
+    "survey_item_counts": ("health_check_items",),  # respondent rows or the aggregate report
 }
 
-RAW_TABLES_WITH_YEARS = (
-    "hr_workforce", "hr_vacancies", "learning", "supervision", "caseload", "assessments",
-    "audits", "health_check_responses",
-)
+# model -> raw tables it reads only when present, as the temporary view `optional_<table>`:
+# the table itself, or an empty relation of the contract's shape (a census-only year has no
+# caseload extract, yet its caseloads come from Cases30).
+OPTIONAL_RAW: dict[str, tuple[str, ...]] = {
+    "case_allocations": ("caseload",),
+    "survey_item_counts": ("health_check_responses", "health_check_answers",
+                           "health_check_aggregate"),
+}
+
+# Tables whose rows make a reporting year: the contract's extracts, supporting tables aside.
+RAW_TABLES_WITH_YEARS = tuple(name for name, spec in SPECS.items() if spec.defines_year)
 
 
 def existing_tables(con: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
@@ -123,6 +132,12 @@ def _replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFram
         con.unregister("_staging_frame")
 
 
+def _empty(table: str) -> str:
+    """An empty relation with raw.<table>'s columns, from the contract."""
+    cols = ", ".join(f"null::{type_} as {name}" for name, type_ in table_schema(table))
+    return f"select {cols} limit 0"
+
+
 def build_staging(con: duckdb.DuckDBPyConnection, config: AuthorityConfig) -> list[str]:
     """(Re)build every `staging.*` table whose raw inputs exist. Returns the tables built."""
     con.execute("create schema if not exists staging")
@@ -152,6 +167,11 @@ def build_staging(con: duckdb.DuckDBPyConnection, config: AuthorityConfig) -> li
             con.execute(f"drop table if exists staging.{model}")
             continue
         sql = (SQL_DIR / f"{model}.sql").read_text(encoding="utf-8")
+        for table in OPTIONAL_RAW.get(model, ()):
+            con.execute(f"create or replace temp view optional_{table} as "
+                        + (f"select * from raw.{table}" if table in raw else _empty(table)))
         con.execute(f"create or replace table staging.{model} as {sql}")
+        for table in OPTIONAL_RAW.get(model, ()):
+            con.execute(f"drop view optional_{table}")
         built.append(model)
     return built

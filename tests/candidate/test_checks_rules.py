@@ -64,6 +64,7 @@ CASES = [
      {"role_end_date": "2024-09-30"}, "ended before P (warning)"),
     ("HR-025", "hr_workforce", {"ethnicity": "REFU"}, {"ethnicity": "British"}, "CBDS code"),
     ("HR-026", "hr_workforce", {}, {"agency_worker": None}, "blank agency flag"),
+    ("HR-027", "hr_workforce", {"cases_held": 0}, {"cases_held": -1}, "negative cases held"),
     # --- hr_vacancies
     ("VAC-000", "hr_vacancies", {}, {DROP: "vacancies_fte"}, "vacancies_fte column absent"),
     ("VAC-001", "hr_vacancies", {}, {"service": None}, "blank service"),
@@ -140,6 +141,22 @@ CASES = [
      "blank question text (warning)"),
     ("HCI-009", "health_check_items", {"item_id": "Q2"},
      {"item_id": "Q2", "reverse_scored": None}, "blank reverse flag"),
+    # --- health_check_aggregate
+    ("HCA-000", "health_check_aggregate", {"item_id": "Q2"}, {DROP: "answer_3"},
+     "answer_3 column absent"),
+    ("HCA-001", "health_check_aggregate", {"item_id": "Q2"}, {"item_id": None}, "blank item"),
+    ("HCA-002", "health_check_aggregate", {"item_id": "Q2"}, {"item_id": "Q2", "service": None},
+     "blank service"),
+    ("HCA-003", "health_check_aggregate", {"item_id": "Q2", "service": "adults"},
+     {"item_id": "Q2", "service": "both"}, "service code"),
+    ("HCA-004", "health_check_aggregate", {"item_id": "Q2", "role_group": "manager"},
+     {"item_id": "Q2", "role_group": "boss"}, "role group code"),
+    ("HCA-005", "health_check_aggregate", {"item_id": "Q2", "answer_2": 0},
+     {"item_id": "Q2", "answer_2": None}, "blank count"),
+    ("HCA-006", "health_check_aggregate", {"item_id": "Q2", "blank": 0},
+     {"item_id": "Q2", "blank": -1}, "negative count"),
+    ("HCA-007", "health_check_aggregate", {"item_id": "Q2"}, {},
+     "item, service and role group twice"),
     # --- health_check_invited
     ("HCV-000", "health_check_invited", {"service": "adults"}, {DROP: "invited"},
      "invited column absent"),
@@ -221,9 +238,10 @@ KEYS = {  # column made unique per row, so that cases do not collide with each o
     "hr_workforce": "worker_id", "hr_vacancies": "team", "supervision": "worker_id",
     "health_check_responses": "response_id", "health_check_items": "item_id",
     "caseload": "case_id", "assessments": "assessment_id", "audits": "audit_id",
+    "health_check_aggregate": "item_id",
 }
 UNIQUENESS = {"HR-021", "VAC-006", "SUP-006", "HCR-002", "HCI-002", "HCV-005", "CAS-009",
-              "ASM-002", "AUD-003"}
+              "ASM-002", "AUD-003", "HCA-007"}
 
 
 def _check(extract: str, rows: list[dict], drop: str | None = None):

@@ -112,3 +112,15 @@ def test_data_docs_hold_no_raw_values(faulty_report, tmp_path):
     for persisted in tmp_path.joinpath("docs").iterdir():
         text = persisted.read_text(encoding="utf-8")
         assert SECRET_WORKER not in text and "W404" not in text and "1.5" not in text
+
+
+def test_the_error_workbook_survives_a_header_with_control_characters(tmp_path):
+    # A survey header cell holding a backspace once crashed the rows sheet (found by hypothesis).
+    folder = tmp_path / "2025"
+    folder.mkdir()
+    (folder / "health_check_responses.csv").write_bytes(
+        b"response_id,service,Q\x08one\nR1,both,4\n")
+    report = validate_folder(folder, CONFIG)
+    assert report.exit_code == 1
+    book = write_error_workbook(report, tmp_path / "errors.xlsx")
+    assert book.exists()

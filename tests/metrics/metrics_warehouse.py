@@ -11,49 +11,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from assets.candidate.contract import TABLE_COLUMNS
+
+# The raw tables' columns come from the extract contract, the one source for them.
 RAW_COLUMNS: dict[str, dict[str, str]] = {
-    "hr_workforce": {
-        "worker_id": "varchar", "service": "varchar", "team": "varchar", "org_role": "integer",
-        "agency_worker": "integer", "fte": "double", "role_start_date": "date",
-        "role_end_date": "date", "start_origin": "integer", "reason_leave": "integer",
-        "leaver_destination": "integer", "gender": "integer", "ethnicity": "varchar",
-        "qual_level": "integer", "step_up_grad": "integer", "frontline_grad": "integer",
-        "international_recruit": "integer", "apprentice": "integer", "asye": "integer",
-        "working_days_lost": "double", "stress_days_lost": "double", "age_band": "varchar",
-    },
-    "hr_vacancies": {
-        "service": "varchar", "team": "varchar", "vacancies_fte": "double",
-        "agency_cover_fte": "double", "agency_cover_headcount": "integer",
-    },
-    "learning": {
-        "worker_id": "varchar", "activity": "varchar", "category": "varchar", "hours": "double",
-        "completed_date": "date",
-    },
-    "supervision": {"worker_id": "varchar", "session_date": "date", "duration_minutes": "integer"},
-    "health_check_responses": {
-        "response_id": "varchar", "service": "varchar", "role_group": "varchar",
-        "tenure_band": "varchar", "submitted_date": "date", "hours_over_contract": "double",
-        "comments": "varchar",
-    },
-    "health_check_answers": {"response_id": "varchar", "item_id": "varchar", "answer": "integer"},
-    "health_check_items": {
-        "item_id": "varchar", "standard": "integer", "theme": "varchar", "text": "varchar",
-        "reverse_scored": "integer",
-    },
-    "health_check_invited": {"service": "varchar", "invited": "integer"},
-    "caseload": {
-        "case_id": "varchar", "worker_id": "varchar", "service": "varchar",
-        "case_type": "varchar", "allocated_date": "date", "deallocated_date": "date",
-    },
-    "assessments": {
-        "assessment_id": "varchar", "case_id": "varchar", "worker_id": "varchar",
-        "service": "varchar", "assessment_type": "varchar", "start_date": "date",
-        "completed_date": "date",
-    },
-    "audits": {
-        "audit_id": "varchar", "case_id": "varchar", "worker_id": "varchar",
-        "service": "varchar", "audit_date": "date", "grade": "varchar",
-    },
+    table: {column: type_.lower() for column, type_ in columns}
+    for table, columns in TABLE_COLUMNS.items()
 }
 
 LINEAGE = {"reporting_year": "integer", "source_sha256": "varchar", "source_row": "integer"}

@@ -6,13 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from assets.candidate.contract import EXTRACTS
+
 ROOT = Path(__file__).resolve().parents[2]
 
-EXPECTED_ASSETS = {
-    "candidate/hr_workforce", "candidate/hr_vacancies", "candidate/learning", "candidate/supervision",
-    "candidate/health_check_responses", "candidate/health_check_items",
-    "candidate/health_check_invited", "candidate/caseload", "candidate/assessments",
-    "candidate/audits", "candidate/year", "raw/year", "staging/models", "metrics/measures",
+# One candidate asset per extract of the contract (the one list of extracts), then the flow.
+EXPECTED_ASSETS = {f"candidate/{name}" for name in EXTRACTS} | {
+    "candidate/year", "raw/year", "staging/models", "metrics/measures",
     "metrics/trends", "published/tables", "annual_report",
     "reference/dfe_csww", "metrics/comparisons",
 }

@@ -7,16 +7,15 @@ import hashlib
 import json
 from pathlib import Path
 
+from assets.candidate.contract import EXTRACTS as CONTRACT_EXTRACTS
 from psw_synth import SAMPLE_SEED, SAMPLE_YEARS, generate
-from psw_synth.generator import SAMPLE_CONFIG, write_sample
+from psw_synth.generator import OPTIONAL_EXTRACTS, SAMPLE_CONFIG, write_sample
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "data" / "raw"
 MANIFEST = REPO / "data" / "sample_manifest.json"
-EXTRACTS = {
-    "hr_workforce", "hr_vacancies", "learning", "supervision", "health_check_responses",
-    "health_check_items", "health_check_invited", "caseload", "assessments", "audits",
-}
+# the contract is the one list of extracts; the sample writes all but the optional ones
+EXTRACTS = set(CONTRACT_EXTRACTS) - set(OPTIONAL_EXTRACTS)
 
 
 def test_regeneration_is_byte_identical_to_the_committed_sample(tmp_path):

@@ -227,6 +227,7 @@ class Narrative:
     folder: Path
     data: dict[str, dict] = field(default_factory=dict)
     prose: dict[str, str] = field(default_factory=dict)
+    placeholder: bool = False  # no narrative folder: every part is a marked placeholder
 
     @property
     def priorities(self) -> dict:
@@ -312,11 +313,8 @@ def load_narrative(folder: str | Path) -> Narrative:
     """Every authored file of one year. The YAML files and prose files are required except
     reviewed_comments.yml (no comments are shown without it)."""
     folder = Path(folder)
-    if not folder.is_dir():
-        raise NarrativeError(
-            f"{folder}: the narrative folder for this year is missing. Copy last year's folder "
-            "and edit it."
-        )
+    if not folder.is_dir():  # a new year's data arrives before its narrative is written
+        return placeholder_narrative(folder)
     shown = f"{folder.parent.name}/{folder.name}" if folder.parent.name else folder.name
     narrative = Narrative(folder=folder)
     for name, schema in SCHEMAS.items():
@@ -376,3 +374,82 @@ def render_prose(text: str, name: str, figure, describe=None, source: str | None
 
 def placeholders(text: str) -> list[tuple[str, str]]:
     return [(m.group(2), m.group(3) or "all") for m in PLACEHOLDER.finditer(text)]
+
+
+# ------------------------------------------------------------------ a year with no narrative
+
+MISSING = "[Narrative not written yet]"  # the mark every placeholder carries
+DRAFT = "DRAFT"  # the mark `start_narrative` puts on what it carries over
+
+
+def placeholder_narrative(folder: Path) -> Narrative:
+    """Clearly marked placeholders for a year without report/narrative/<year>/, so the report
+    still builds; `psw build` warns, and `psw narrative start YEAR` begins the real one."""
+    year = folder.name
+    todo = f"{MISSING} Run `psw narrative start {year}` and edit report/narrative/{year}/."
+    prose = {name: f"**{MISSING}** This part of the report has not been written for {year}: "
+                   f"run `psw narrative start {year}` and edit "
+                   f"`report/narrative/{year}/{name}`." for name in PROSE_FILES}
+    data = {
+        "priorities.yml": {"last_year": [], "next_year": [
+            {"priority": MISSING, "why": todo, "success_measure": todo}]},
+        "inspection.yml": {"judgements": []},
+        "actions.yml": {"actions": [{"you_said": MISSING, "we_did": todo}]},
+    }
+    return Narrative(folder=folder, data=data, prose=prose, placeholder=True)
+
+
+def narrative_warnings(folder: Path) -> list[str]:
+    """What `psw build` warns about before rendering: a missing folder, or drafts left in it."""
+    folder = Path(folder)
+    year = folder.name
+    if not folder.is_dir():
+        return [f"report/narrative/{year}/ does not exist: the {year} report is built with "
+                f"marked placeholders. Run `psw narrative start {year}` to begin it."]
+    drafts = sorted(p.name for p in folder.iterdir() if p.is_file() and DRAFT in p.read_text(
+        encoding="utf-8", errors="replace"))
+    return [f"report/narrative/{year}/ still has drafts carried over from last year: "
+            f"{', '.join(drafts)}."] if drafts else []
+
+
+def start_narrative(root: Path, year: int, previous: int | None = None) -> Path:
+    """report/narrative/<year>/ from the previous year's: the structured YAML with its statuses
+    reset (last year's next-year priorities become this year's to report on, actions become
+    planned), inspection judgements kept, reviewed comments left out (they belong to one
+    survey), and the prose kept as a marked draft. Refuses to overwrite an existing folder."""
+    root = Path(root)
+    target = root / str(year)
+    if target.exists():
+        raise NarrativeError(f"{target}: the narrative for {year} already exists; edit it.")
+    earlier = sorted(int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit()
+                     and int(p.name) < year) if root.is_dir() else []
+    previous = previous if previous is not None else (earlier[-1] if earlier else None)
+    if previous is None or not (root / str(previous)).is_dir():
+        raise NarrativeError(f"{root}: there is no earlier year's narrative to start {year} "
+                             "from; copy report/narrative/ from the sample and edit it.")
+    old = load_narrative(root / str(previous))
+    carried = f"{DRAFT} (carried over from {previous}): "
+    priorities = {
+        "last_year": [{"priority": p["priority"], **({"service": p["service"]}
+                                                     if "service" in p else {}),
+                       "status": "in progress",
+                       "evidence": f"{carried}add the evidence of progress in {year}."}
+                      for p in old.priorities.get("next_year", [])],
+        "next_year": [{**p, "priority": carried + p["priority"]}
+                      for p in old.priorities.get("next_year", [])],
+    }
+    actions = {"actions": [{**a, "status": "planned", "we_did": carried + a["we_did"]}
+                           for a in old.actions]}
+    files = {"priorities.yml": priorities, "actions.yml": actions,
+             "inspection.yml": {"judgements": old.inspection}}
+    target.mkdir(parents=True)
+    for name, data in files.items():
+        load_yaml_text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=96)
+        (target / name).write_text(
+            f"# Started from {previous} by `psw narrative start {year}`: check every entry "
+            f"marked {DRAFT}.\n" + load_yaml_text, encoding="utf-8")
+        load_yaml(target / name, SCHEMAS[name])  # what we wrote must load
+    for name, text in old.prose.items():
+        (target / name).write_text(f"**{DRAFT}, carried over from {previous}: rewrite before "
+                                   f"publishing.**\n\n{text}\n", encoding="utf-8")
+    return target
