@@ -1,7 +1,7 @@
 """Health check measures from item counts (`staging.survey_item_counts`): the same figures
 from respondent rows and from the LGA's aggregate report, which is what councils receive.
 
-Scores by standard and agree shares by theme depend only on how many gave each answer to each
+Scores by standard and favourable shares by theme depend only on how many gave each answer to each
 item, so they are the same from either source. Respondents per service are the most who saw any
 item (answered + blank). Hours over contract needs respondent rows: it is not computed here.
 
@@ -43,7 +43,9 @@ def _scored(counts: pd.DataFrame) -> pd.DataFrame:
     n = counts[ANSWERS].to_numpy(float)
     reverse = counts["reverse_scored"].to_numpy() == 1
     score_sum = np.where(reverse, n @ forward[::-1], n @ forward)
-    return counts.assign(score_sum=score_sum, agree=n[:, 3] + n[:, 4])
+    # favourable: 4 or 5 for an ordinary item, 1 or 2 where agreeing is unfavourable
+    favourable = np.where(reverse, n[:, 0] + n[:, 1], n[:, 3] + n[:, 4])
+    return counts.assign(score_sum=score_sum, agree=n[:, 3] + n[:, 4], favourable=favourable)
 
 
 def health_check_from_counts(counts: pd.DataFrame, invited: pd.DataFrame | None = None
@@ -72,18 +74,18 @@ def health_check_from_counts(counts: pd.DataFrame, invited: pd.DataFrame | None 
         "denominator": by_standard.index.get_level_values(0).map(respondents).to_numpy(float),
         "design_effect": np.nan}, index=by_standard.index))
     themes = scoped.dropna(subset=["theme"]).assign(
-        measure="health_check_agree_" + scoped["theme"].astype(str))
-    by_theme = themes.groupby(["service", "measure"])[["agree", "answered"]].sum()
+        measure="health_check_favourable_" + scoped["theme"].astype(str))
+    by_theme = themes.groupby(["service", "measure"])[["favourable", "answered"]].sum()
     theme_respondents = by_theme.index.get_level_values(0).map(respondents).to_numpy(float)
     aggregate = by_theme.index.get_level_values(0).map(source).str.contains("aggregate")
     m = by_theme["answered"].to_numpy(float) / np.where(theme_respondents > 0,
                                                           theme_respondents, np.nan)
     deff = np.where(aggregate, np.maximum(1.0, m), 1.0)
-    lower, upper = wilson(by_theme["agree"].to_numpy(float) / deff,
+    lower, upper = wilson(by_theme["favourable"].to_numpy(float) / deff,
                           by_theme["answered"].to_numpy(float) / deff)
     out.append(pd.DataFrame({
-        "value": 100 * by_theme["agree"] / by_theme["answered"],
-        "numerator": by_theme["agree"].astype(float),
+        "value": 100 * by_theme["favourable"] / by_theme["answered"],
+        "numerator": by_theme["favourable"].astype(float),
         "denominator": by_theme["answered"].astype(float), "design_effect": deff,
         "ci_lower": 100 * lower, "ci_upper": 100 * upper}, index=by_theme.index))
     if invited is not None and not invited.empty:
