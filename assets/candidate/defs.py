@@ -24,6 +24,7 @@ from psw_core.asset_helpers import (
 from psw_core.instrument import pause_point
 from psw_core.partitions import reporting_year
 from psw_core.resources import PswSettings, WarehouseResource
+from psw_core.stamp import folder_stamp, hashes_stamp
 
 CANDIDATE_KEYS = {name: dg.AssetKey(["candidate", name]) for name in EXTRACTS}
 
@@ -96,11 +97,15 @@ def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings,
     by_extract: dict[str, list] = {}
     for p in problems:
         by_extract.setdefault(_extract_of(p), []).append(p)
+    built_from = folder_stamp(folder)  # the sensor starts from this (pipelines/sensors.py)
     for name, key_ in CANDIDATE_KEYS.items():
         sources = prepared.files_for(name)
         yield dg.MaterializeResult(
             asset_key=key_,
+            # Staleness follows content: the data version is the stamp of this extract's files.
+            data_version=dg.DataVersion(hashes_stamp(s.get("sha256", "") for s in sources)),
             metadata={
+                "raw_folder_sha256": built_from or "",
                 "present": bool(sources),
                 "source_files": ", ".join(sorted(str(s.get("file") or os.path.basename(str(s.get("path", "")))) for s in sources)),
                 "source_sha256": ", ".join(sorted(s.get("sha256", "") for s in sources)),
