@@ -71,7 +71,7 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
                 lines.append(f"  {out_dir / str(y)}/  (unchanged)")
                 continue
             selection = dg.AssetSelection.all() if y == report_year else (
-                dg.AssetSelection.all() - dg.AssetSelection.assets("annual_report"))
+                dg.AssetSelection.all() - dg.AssetSelection.assets(["report", "annual_report"]))
             console.print(f"[bold]{y}[/bold]")
             # Forget the last success before changing anything, so a failed run is never kept.
             (out_dir / str(y) / FINGERPRINT_FILE).unlink(missing_ok=True)

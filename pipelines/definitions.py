@@ -9,11 +9,11 @@ from pathlib import Path
 import dagster as dg
 
 from assets.candidate.defs import candidate_extracts, candidate_year
-from assets.metrics.defs import metrics_measures, metrics_trends
+from assets.metrics.defs import metrics_assets
 from assets.published.defs import published_tables
 from assets.raw.defs import raw_year
 from assets.report.defs import annual_report
-from assets.staging.defs import staging_models
+from assets.staging.defs import staging_assets
 from pipelines.jobs import build_year, validate_only
 from pipelines.sensors import new_extract_sensor
 from psw_core.partitions import register_year_folders
@@ -24,9 +24,8 @@ defs = dg.Definitions(
         candidate_extracts,
         candidate_year,
         raw_year,
-        staging_models,
-        metrics_measures,
-        metrics_trends,
+        *staging_assets,
+        *metrics_assets,
         published_tables,
         annual_report,
     ],

@@ -40,3 +40,42 @@ def problems_table(problems, limit: int = 50) -> dg.MetadataValue:
     frame = pd.DataFrame(rows)[["severity", "rule", "file", "row", "column", "column_letter", "why"]]
     note = f"\n\n_{len(problems) - limit} more not shown_" if len(problems) > limit else ""
     return dg.MetadataValue.md(frame.to_markdown(index=False) + note)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def stage_code_version(*paths: str) -> str:
+    """An asset's code version: the stamp of the files its logic lives in (paths from the repo
+    root; a folder stands for its .py, .sql and .json files). Edit one and only the assets built
+    from it show as changed code."""
+    from psw_core.stamp import code_stamp
+
+    files: list[Path] = []
+    for name in paths:
+        path = ROOT / name
+        files += sorted(p for pattern in ("*.py", "*.sql", "*.json") for p in path.rglob(pattern)) \
+            if path.is_dir() else [path]
+    return code_stamp(files)
+
+
+def table_asset_key(table: str) -> dg.AssetKey:
+    """The asset that writes a warehouse table: raw.* is written by raw/year as a whole; every
+    other schema has an asset per table, named like it (staging.periods → staging/periods)."""
+    schema, name = table.split(".", 1)
+    return dg.AssetKey(["raw", "year"]) if schema == "raw" else dg.AssetKey([schema, name])
+
+
+def sql_description(sql_path: Path) -> str:
+    """The SQL file's header comment (its grain and rules) without the leading `-- name` line."""
+    lines = []
+    for line in sql_path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].strip())
+    return " ".join(lines[1:]) if len(lines) > 1 else " ".join(lines)
+
+
+def row_count(rows: int) -> dict:
+    """The row count the UI plots over time (`dagster/row_count`)."""
+    return {"dagster/row_count": dg.MetadataValue.int(int(rows))}

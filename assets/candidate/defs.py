@@ -14,11 +14,11 @@ import pandas as pd
 from assets.candidate.contract import EXTRACTS
 from assets.candidate.store import write_candidates
 from psw_core.asset_helpers import (
-    CODE_VERSION,
     OWNER,
     authority,
     partition_year,
     problems_table,
+    stage_code_version,
     year_dir,
 )
 from psw_core.instrument import pause_point
@@ -26,6 +26,7 @@ from psw_core.partitions import reporting_year
 from psw_core.resources import PswSettings, WarehouseResource
 from psw_core.stamp import folder_stamp, hashes_stamp
 
+CANDIDATE_CODE_VERSION = stage_code_version("assets/candidate", "expectations")
 CANDIDATE_KEYS = {name: dg.AssetKey(["candidate", name]) for name in EXTRACTS}
 
 GRAIN = {
@@ -53,10 +54,10 @@ def _extract_of(problem) -> str:
             key,
             description=f"Candidate `{name}` for one reporting year: {GRAIN[name]}. Ids pseudonymised, "
             "direct identifiers dropped, free text scrubbed.",
-            group_name="ingest",
+            group_name="candidate",
             kinds={"duckdb", "great_expectations"},
             owners=[OWNER],
-            code_version=CODE_VERSION,
+            code_version=CANDIDATE_CODE_VERSION,
             skippable=True,
         )
         for name, key in CANDIDATE_KEYS.items()
@@ -145,10 +146,10 @@ def sample_manifest(settings: PswSettings) -> Path:
     key=["candidate", "year"],
     deps=list(CANDIDATE_KEYS.values()),
     partitions_def=reporting_year,
-    group_name="ingest",
+    group_name="candidate",
     kinds={"duckdb"},
     owners=[OWNER],
-    code_version=CODE_VERSION,
+    code_version=CANDIDATE_CODE_VERSION,
     description="All candidate extracts of one reporting year, checked together by the "
     "cross-extract rules before promotion. One row per extract in its metadata.",
     check_specs=[

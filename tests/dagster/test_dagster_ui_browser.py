@@ -44,10 +44,11 @@ pytestmark = [
 
 # What the data team must be able to find in the UI (names as the UI writes them).
 CATALOG_NAMES = [
-    "candidate / hr_workforce", "candidate / year", "raw / year", "staging / models",
-    "metrics / measures", "metrics / trends", "published / tables", "annual_report",
+    "candidate / hr_workforce", "candidate / year", "raw / year", "staging / worker_spells",
+    "metrics / workforce_measures", "metrics / trends", "published / tables",
+    "report / annual_report",
 ]
-GROUPS = ["ingest", "warehouse", "staging", "metrics", "published", "report"]
+GROUPS = ["candidate", "raw", "staging", "metrics", "published", "report"]
 
 RUN_STATUS = "query($id: ID!) { runOrError(runId: $id) { __typename ... on Run { status } } }"
 RUN_FAILURES = """query($id: ID!) { logsForRun(runId: $id, limit: 5000) {
@@ -235,7 +236,7 @@ def test_asset_graph_catalog_and_checks_render(ui, tmp_path):
     assert "Global asset lineage" in lineage
 
     # The ingest group's graph: one node per extract, with its checks and kinds.
-    group = f"{ui.url}/locations/{ui.repository}@{ui.location}/asset-groups/ingest"
+    group = f"{ui.url}/locations/{ui.repository}@{ui.location}/asset-groups/candidate"
     text = _page_text(tmp_path, group, ["hr_workforce", "hr_vacancies", "learning",
                                         "supervision", "caseload", "year", "Asset checks"])
     assert "Great Expectations" in text and "DuckDB" in text
@@ -243,7 +244,7 @@ def test_asset_graph_catalog_and_checks_render(ui, tmp_path):
     assert (tmp_path / "asset-graph-ingest.png").stat().st_size > 10_000
 
     # An asset's page shows its description, its job and the sensor that can trigger it.
-    report = _page_text(tmp_path, f"{ui.url}/assets/annual_report",
+    report = _page_text(tmp_path, f"{ui.url}/assets/report/annual_report",
                         ["annual_report", "build_year", "new_extract_sensor"])
     assert "Principal Social Worker report" in report
 

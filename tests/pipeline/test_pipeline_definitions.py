@@ -12,8 +12,17 @@ EXPECTED_ASSETS = {
     "candidate/hr_workforce", "candidate/hr_vacancies", "candidate/learning", "candidate/supervision",
     "candidate/health_check_responses", "candidate/health_check_items",
     "candidate/health_check_invited", "candidate/caseload", "candidate/assessments",
-    "candidate/audits", "candidate/year", "raw/year", "staging/models", "metrics/measures",
-    "metrics/trends", "published/tables", "annual_report",
+    "candidate/audits", "candidate/year", "raw/year", "metrics/trends", "published/tables",
+    "report/annual_report",
+    # one asset per staging model and per measure family (tests/dagster/asset_graph.json)
+    "staging/calendar", "staging/periods", "staging/timescales", "staging/worker_spells",
+    "staging/supervision_sessions", "staging/worker_months", "staging/case_allocations",
+    "staging/assessments", "staging/audits", "staging/learning_activities", "staging/vacancies",
+    "staging/survey_responses", "staging/survey_invited", "staging/survey_answers",
+    "metrics/workforce_measures", "metrics/vacancies_measures", "metrics/rolling_turnover_measures",
+    "metrics/breakdowns_measures", "metrics/caseload_measures", "metrics/practice_measures",
+    "metrics/learning_measures", "metrics/health_check_measures",
+    "metrics/health_check_response_measures",
 }
 
 
