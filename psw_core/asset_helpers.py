@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -79,3 +81,37 @@ def sql_description(sql_path: Path) -> str:
 def row_count(rows: int) -> dict:
     """The row count the UI plots over time (`dagster/row_count`)."""
     return {"dagster/row_count": dg.MetadataValue.int(int(rows))}
+
+
+@contextlib.contextmanager
+def failures_in_words(*expected: type[Exception], what_to_do: str = "") -> Iterator[None]:
+    """Expected problems become `dg.Failure`: one line saying what is wrong and what to do, shown
+    in the run as the step's failure rather than as a Python traceback. Values are redacted
+    (nothing Dagster stores shows personal data). Anything else is a crash and keeps its
+    traceback."""
+    from psw_core.problems import RulesBroken, UnusableInput
+
+    try:
+        yield
+    except dg.Failure:
+        raise
+    except UnusableInput as exc:
+        problem = exc.problem.redacted()
+        where = problem.file + (f" row {problem.row}" if problem.row is not None else "") + (
+            f", column {problem.column}" if problem.column else "")
+        action = problem.action or what_to_do
+        raise dg.Failure(
+            description=f"{problem.rule}: {where}: {problem.why}" + (f" What to do: {action}" if action else ""),
+            metadata={"rule": problem.rule, "file": problem.file, "what_to_do": action},
+            allow_retries=False,
+        ) from None
+    except (RulesBroken, *expected) as exc:
+        text = str(exc).strip() or type(exc).__name__
+        first, _, rest = text.partition("\n")
+        metadata = {"what_to_do": what_to_do}
+        if rest.strip():
+            metadata["details"] = dg.MetadataValue.md(f"```\n{rest.strip()}\n```")
+        raise dg.Failure(
+            description=first + (f" What to do: {what_to_do}" if what_to_do else ""),
+            metadata=metadata, allow_retries=False,
+        ) from None

@@ -16,6 +16,7 @@ from assets.candidate.store import write_candidates
 from psw_core.asset_helpers import (
     OWNER,
     authority,
+    failures_in_words,
     partition_year,
     problems_table,
     stage_code_version,
@@ -84,9 +85,13 @@ def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings,
     year = partition_year(context)
     folder = year_dir(settings, year)
     config = authority(settings)
-    hashes = [file_sha256(p) for p in sorted(folder.iterdir()) if p.is_file()]
-    key = resolve_key(os.environ.get("PSW_PSEUDONYMISATION_KEY"), hashes, sample_manifest(settings))
-    prepared = prepare_year(folder, year, config, key)
+    with failures_in_words(FileNotFoundError, what_to_do=f"Run `psw validate {folder}` to see every problem."):
+        if not folder.is_dir():
+            raise FileNotFoundError(f"{folder} does not exist.")
+        # The key is checked first, so a run that cannot work fails in its first seconds.
+        hashes = [file_sha256(p) for p in sorted(folder.iterdir()) if p.is_file()]
+        key = resolve_key(os.environ.get("PSW_PSEUDONYMISATION_KEY"), hashes, sample_manifest(settings))
+        prepared = prepare_year(folder, year, config, key)
     # The suites run on the prepared (pseudonymised) frames: one read serves both.
     report = validate_reads(prepared.read_results, config, year, ValidationReport(folder=str(folder)))
     problems = list(dict.fromkeys([*prepared.problems, *report.problems]))

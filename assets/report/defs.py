@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.published.defs import published_tables
-from psw_core.asset_helpers import OWNER, partition_year, stage_code_version
+from psw_core.asset_helpers import OWNER, failures_in_words, partition_year, stage_code_version
 from psw_core.partitions import reporting_year
 from psw_core.resources import PswSettings
 
@@ -24,9 +24,15 @@ from psw_core.resources import PswSettings
 )
 def annual_report(context: dg.AssetExecutionContext, settings: PswSettings):
     from assets.report.build import build_report
+    from quarto_lite.errors import RenderError
 
     year = partition_year(context)
-    result = build_report(year, settings)
+
+    with failures_in_words(RenderError, FileNotFoundError, what_to_do=(
+            "Fix the file the message names (a narrative file is under report/narrative/<year>/), "
+            "then materialise report/annual_report again with Materialize selected; the tables "
+            "need not be rebuilt.")):
+        result = build_report(year, settings)
     context.log.info(f"report: {len(result['paths'])} formats ({', '.join(result['paths'])}) for "
                      f"{year} rendered by {result['renderer']} in {result['seconds']:.1f} s")
     return dg.MaterializeResult(
