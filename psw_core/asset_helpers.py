@@ -115,3 +115,40 @@ def failures_in_words(*expected: type[Exception], what_to_do: str = "") -> Itera
             description=first + (f" What to do: {what_to_do}" if what_to_do else ""),
             metadata=metadata, allow_retries=False,
         ) from None
+
+
+FAILING_ROW_COLUMNS = (
+    ("rule", "string", "The rule's id, e.g. HR-003 (docs/validation-rules.md)."),
+    ("file", "string", "The file as received."),
+    ("row", "int", "The spreadsheet row, as Excel shows it (header = 1)."),
+    ("column", "string", "The column's name and, in brackets, its letter in the file."),
+    ("value", "string", "Redacted: run `psw validate` where the data lives to see it."),
+    ("why", "string", "What is wrong."),
+    ("what_to_do", "string", "How to fix it in the source system."),
+)
+
+
+def failing_rows(problems, counted: int) -> dict:
+    """Failing rows as a real table (every listed row; values redacted), with how many rows
+    were counted and, when the suite listed fewer than it counted, how many were left out."""
+    records = []
+    for p in problems:
+        p = p.redacted()
+        column = (p.column or "") + (f" ({p.column_letter})" if p.column_letter else "")
+        records.append(dg.TableRecord({
+            "rule": p.rule, "file": p.file, "row": p.row, "column": column,
+            "value": p.value or "", "why": p.why, "what_to_do": p.action or "",
+        }))
+    schema = dg.TableSchema(columns=[dg.TableColumn(n, t, description=d)
+                                     for n, t, d in FAILING_ROW_COLUMNS])
+    left_out = max(counted - len(problems), 0)
+    out = {
+        "failing_rows": dg.MetadataValue.table(records, schema=schema),
+        "rows_counted": dg.MetadataValue.int(counted),
+        "rows_listed": dg.MetadataValue.int(len(problems)),
+    }
+    if left_out:
+        out["rows_left_out"] = dg.MetadataValue.md(
+            f"{left_out} more failing rows were counted but not listed (the suite lists at most "
+            "1,000 per rule). `psw validate <folder> --xlsx errors.xlsx` lists them all.")
+    return out

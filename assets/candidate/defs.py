@@ -16,9 +16,10 @@ from assets.candidate.store import write_candidates
 from psw_core.asset_helpers import (
     OWNER,
     authority,
+    failing_rows,
     failures_in_words,
     partition_year,
-    problems_table,
+    row_count,
     stage_code_version,
     year_dir,
 )
@@ -64,13 +65,20 @@ def _extract_of(problem) -> str:
         for name, key in CANDIDATE_KEYS.items()
     ],
     check_specs=[
-        dg.AssetCheckSpec(
-            f"gx_suite_{name}",
-            asset=key,
-            blocking=True,
-            description=f"Great Expectations suite expectations/{name}.json (errors block).",
-        )
+        spec
         for name, key in CANDIDATE_KEYS.items()
+        for spec in (
+            dg.AssetCheckSpec(
+                f"gx_suite_{name}", asset=key, blocking=True, partitions_def=reporting_year,
+                description=f"Great Expectations suite expectations/{name}.json: its error rules "
+                "(an error blocks everything downstream; nothing is promoted).",
+            ),
+            dg.AssetCheckSpec(
+                f"gx_warnings_{name}", asset=key, blocking=False, partitions_def=reporting_year,
+                description=f"The warning rules of expectations/{name}.json: worth a look, never "
+                "blocking. Fails (as a warning) when any row breaks one.",
+            ),
+        )
     ],
     partitions_def=reporting_year,
     can_subset=False,
@@ -104,33 +112,54 @@ def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings,
     for p in problems:
         by_extract.setdefault(_extract_of(p), []).append(p)
     built_from = folder_stamp(folder)  # the sensor starts from this (pipelines/sensors.py)
+    blocked = []
     for name, key_ in CANDIDATE_KEYS.items():
         sources = prepared.files_for(name)
-        yield dg.MaterializeResult(
-            asset_key=key_,
-            # Staleness follows content: the data version is the stamp of this extract's files.
-            data_version=dg.DataVersion(hashes_stamp(s.get("sha256", "") for s in sources)),
-            metadata={
-                "raw_folder_sha256": built_from or "",
-                "present": bool(sources),
-                "source_files": ", ".join(sorted(str(s.get("file") or os.path.basename(str(s.get("path", "")))) for s in sources)),
-                "source_sha256": ", ".join(sorted(s.get("sha256", "") for s in sources)),
-                "row_count": dg.MetadataValue.int(int(counts.get(name, 0))),
-            },
+        results = suite_check_results(name, key_, by_extract.get(name, []), report.counts)
+        if results[0].passed:
+            yield dg.MaterializeResult(
+                asset_key=key_,
+                # Staleness follows content: the data version is the stamp of this extract's files.
+                data_version=dg.DataVersion(hashes_stamp(s.get("sha256", "") for s in sources)),
+                metadata={
+                    **row_count(counts.get(name, 0)),
+                    "raw_folder_sha256": built_from or "",
+                    "present": bool(sources),
+                    "source_files": ", ".join(sorted(str(s.get("file") or os.path.basename(str(s.get("path", "")))) for s in sources)),
+                    "source_sha256": ", ".join(sorted(s.get("sha256", "") for s in sources)),
+                },
+            )
+        else:
+            blocked.append(f"{name} ({results[0].metadata['rows_counted'].value} failing rows)")
+        yield from results
+    context.log.info(f"candidate: read {sum(counts.values())} rows of {year} from "
+                     f"{len([n for n in CANDIDATE_KEYS if prepared.files_for(n)])} extracts; "
+                     f"{len(problems)} problems listed; blocked: {', '.join(blocked) or 'none'}")
+    if blocked:
+        # The extract whose suite failed is not materialised, so the graph marks it (not the
+        # assets downstream, which are skipped).
+        raise dg.Failure(
+            description=f"Blocking checks failed for {', '.join(blocked)}; nothing for {year} was "
+            f"promoted. What to do: open the failed gx_suite check for its failing rows, or run "
+            f"`psw validate {folder}`; fix the extract and run again.",
+            allow_retries=False,
         )
-        found = by_extract.get(name, [])
-        errors = [p for p in found if p.severity == "error"]
-        yield dg.AssetCheckResult(
-            asset_key=key_,
-            check_name=f"gx_suite_{name}",
-            passed=not errors,
-            severity=dg.AssetCheckSeverity.ERROR,
-            metadata={
-                "errors": len(errors),
-                "warnings": len(found) - len(errors),
-                "failing_rows": problems_table(found),
-            },
-        )
+
+
+def suite_check_results(name: str, key: dg.AssetKey, found: list, counts) -> list[dg.AssetCheckResult]:
+    """The extract's error check (blocking) and warning check, every failing row counted."""
+    out = []
+    for severity, check, level in (("error", f"gx_suite_{name}", dg.AssetCheckSeverity.ERROR),
+                                   ("warning", f"gx_warnings_{name}", dg.AssetCheckSeverity.WARN)):
+        listed = [p for p in found if p.severity == severity]
+        pairs = {(p.file, p.rule) for p in listed}
+        counted = sum(max(counts.get(pair, 0), sum(1 for p in listed if (p.file, p.rule) == pair))
+                      for pair in pairs)
+        out.append(dg.AssetCheckResult(
+            asset_key=key, check_name=check, passed=not listed, severity=level,
+            metadata={f"{severity}s": dg.MetadataValue.int(counted), **failing_rows(listed, counted)},
+        ))
+    return out
 
 
 def validation_frame(problems, year: int) -> pd.DataFrame:
@@ -160,6 +189,7 @@ def sample_manifest(settings: PswSettings) -> Path:
     check_specs=[
         dg.AssetCheckSpec(
             "cross_extract_rules", asset=["candidate", "year"], blocking=True,
+            partitions_def=reporting_year,
             description="Every worker_id exists in HR; survey responses ≤ invited (errors block).",
         )
     ],
@@ -172,11 +202,13 @@ def candidate_year(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         frames = candidate_frames(con, year)
     problems = check_frames(frames)
     errors = [p for p in problems if p.severity == "error"]
+    context.log.info(f"candidate year: cross-extract rules over {len(frames)} tables of {year}: "
+                     f"{len(errors)} errors, {len(problems) - len(errors)} warnings")
     yield dg.MaterializeResult(metadata={"problems": len(problems)})
     yield dg.AssetCheckResult(
         check_name="cross_extract_rules",
         passed=not errors,
-        metadata={"errors": len(errors), "failing_rows": problems_table(problems)},
+        metadata={"errors": len(errors), **failing_rows(problems, len(problems))},
     )
 
 
