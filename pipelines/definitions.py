@@ -20,7 +20,8 @@ from psw_core.partitions import register_year_folders
 from psw_core.resources import default_resources, setting
 
 defs = dg.Definitions(
-    assets=[
+    # Code references: each asset links to the file and line that defines it.
+    assets=dg.with_source_code_references([
         candidate_extracts,
         candidate_year,
         raw_year,
@@ -28,7 +29,7 @@ defs = dg.Definitions(
         *metrics_assets,
         published_tables,
         annual_report,
-    ],
+    ]),
     jobs=[build_year, validate_only],
     sensors=[new_extract_sensor],
     resources=default_resources(),

@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from assets.candidate.contract import EXTRACTS
+from assets.candidate.contract import EXTRACTS, NEVER_LOADED, SPECS
 from assets.candidate.store import write_candidates
 from psw_core.asset_helpers import (
     OWNER,
@@ -45,6 +45,16 @@ GRAIN = {
 }
 
 
+def column_schema(name: str) -> dg.TableSchema:
+    """The extract's columns as the data contract states them (what the UI's Columns tab shows);
+    direct identifiers are never loaded, so they are left out."""
+    return dg.TableSchema(columns=[
+        dg.TableColumn(c.name, c.duckdb_type.lower(), description=c.why or None,
+                       constraints=dg.TableColumnConstraints(nullable=not c.not_null))
+        for c in SPECS[name].columns if c.name not in NEVER_LOADED
+    ])
+
+
 def _extract_of(problem) -> str:
     stem = problem.file.rsplit(".", 1)[0].lower()
     return "hr_workforce" if stem == "csww" else stem
@@ -61,6 +71,7 @@ def _extract_of(problem) -> str:
             owners=[OWNER],
             code_version=CANDIDATE_CODE_VERSION,
             skippable=True,
+            metadata={"dagster/column_schema": column_schema(name)},
         )
         for name, key in CANDIDATE_KEYS.items()
     ],

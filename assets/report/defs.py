@@ -1,6 +1,7 @@
 """The annual_report asset: renders report/ from build/<Y>/published.duckdb only."""
 
 
+from datetime import timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -19,6 +20,9 @@ from psw_core.resources import PswSettings
     kinds={"quarto"},
     owners=[OWNER],
     code_version=stage_code_version("assets/report", "quarto_lite", "report"),
+    # The report goes to Cabinet once a year: a year and a month without a new render is late.
+    freshness_policy=dg.FreshnessPolicy.time_window(fail_window=timedelta(days=396),
+                                                    warn_window=timedelta(days=366)),
     description="The annual Principal Social Worker report for one year, as HTML, DOCX and PDF, "
     "rendered from the published snapshot (Quarto when on PATH, else the built-in renderer).",
 )

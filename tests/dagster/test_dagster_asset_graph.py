@@ -74,3 +74,21 @@ def test_a_new_sql_model_reads_its_dependencies_from_the_sql():
     assert sql_tables(sql) == {"raw.hr_workforce", "staging.periods", "staging.worker_spells"}
     order = build_order({"late": frozenset({"staging.early"}), "early": frozenset({"raw.x"})}, "staging")
     assert order == ["early", "late"]
+
+
+def test_extracts_carry_their_contract_as_column_schema_and_assets_link_to_code():
+    import dagster as dg
+
+    from assets.candidate.contract import NEVER_LOADED, SPECS
+    from pipelines.definitions import defs
+
+    graph = defs.get_repository_def().asset_graph
+    for name, spec in SPECS.items():
+        node = graph.get(dg.AssetKey(["candidate", name]))
+        columns = node.metadata["dagster/column_schema"].columns
+        assert [c.name for c in columns] == [c.name for c in spec.columns if c.name not in NEVER_LOADED]
+        assert not set(NEVER_LOADED) & {c.name for c in columns}
+    for key in graph.get_all_asset_keys():
+        assert "dagster/code_references" in graph.get(key).metadata, key
+    report = graph.get(dg.AssetKey(["report", "annual_report"]))
+    assert report.freshness_policy is not None

@@ -228,6 +228,7 @@ def _page_text(tmp: Path, url: str, expected: list[str]) -> str:
 def test_telemetry_is_off_in_the_ui_dagster_home(ui):
     config = (ui.home / "dagster.yaml").read_text(encoding="utf-8")
     assert re.search(r"telemetry:\s*\n\s+enabled:\s*false", config), config
+    assert re.search(r"nux:\s*\n\s+enabled:\s*false", config), config
 
 
 def test_asset_graph_catalog_and_checks_render(ui, tmp_path):
