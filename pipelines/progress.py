@@ -9,7 +9,7 @@ from rich.console import Console
 
 STAGE_NAMES = {
     "candidate_extracts": "reading and checking extracts",
-    "candidate__year": "cross-extract checks",
+    "candidate__checked_year": "cross-extract checks",
     "raw__year": "promoting into the warehouse",
     "metrics__trends": "trends and benchmarks",
     "published__tables": "disclosure control and tables",

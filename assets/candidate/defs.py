@@ -188,7 +188,7 @@ def sample_manifest(settings: PswSettings) -> Path:
 
 
 @dg.asset(
-    key=["candidate", "year"],
+    key=["candidate", "checked_year"],
     deps=list(CANDIDATE_KEYS.values()),
     partitions_def=reporting_year,
     group_name="candidate",
@@ -199,7 +199,7 @@ def sample_manifest(settings: PswSettings) -> Path:
     "cross-extract rules before promotion. One row per extract in its metadata.",
     check_specs=[
         dg.AssetCheckSpec(
-            "cross_extract_rules", asset=["candidate", "year"], blocking=True,
+            "cross_extract_rules", asset=["candidate", "checked_year"], blocking=True,
             partitions_def=reporting_year,
             description="Every worker_id exists in HR; survey responses ≤ invited (errors block).",
         )

@@ -52,7 +52,7 @@ def test_asset_job_through_graphql_runs_every_step_in_one_process(tmp_path, monk
         instance.add_dynamic_partitions("reporting_year", [year])
         with define_out_of_process_context(str(ROOT / "workspace.yaml"), None, instance) as context:
             # Two steps are enough to tell one process from one per step.
-            keys = [dg.AssetKey(["candidate", "hr_workforce"]), dg.AssetKey(["candidate", "year"])]
+            keys = [dg.AssetKey(["candidate", "hr_workforce"]), dg.AssetKey(["candidate", "checked_year"])]
             from pipelines.definitions import defs
 
             graph = defs.get_repository_def().asset_graph

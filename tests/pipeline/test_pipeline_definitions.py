@@ -12,7 +12,7 @@ EXPECTED_ASSETS = {
     "candidate/hr_workforce", "candidate/hr_vacancies", "candidate/learning", "candidate/supervision",
     "candidate/health_check_responses", "candidate/health_check_items",
     "candidate/health_check_invited", "candidate/caseload", "candidate/assessments",
-    "candidate/audits", "candidate/year", "raw/year", "metrics/trends", "published/tables",
+    "candidate/audits", "candidate/checked_year", "raw/year", "metrics/trends", "published/tables",
     "report/annual_report",
     # one asset per staging model and per measure family (tests/dagster/asset_graph.json)
     "staging/calendar", "staging/periods", "staging/timescales", "staging/worker_spells",
