@@ -45,6 +45,13 @@ def published_tables(context: dg.AssetExecutionContext, settings: PswSettings, w
         "tables": dg.MetadataValue.json(rows),
         "snapshot": dg.MetadataValue.path(str((out / "published.duckdb").resolve())),
     }
+    empty = sorted(name for name, n in rows.items() if n == 0)
+    if empty:
+        # Say why a table is empty, e.g. year_on_year after building a single year.
+        why = {"year_on_year": "no earlier reporting year is in the warehouse to compare with"}
+        metadata["empty_tables"] = dg.MetadataValue.md("\n".join(
+            f"- `{name}`: {why.get(name, 'no rows for this year (its inputs are absent)')}"
+            for name in empty))
     if "headline_measures" in tables:
         metadata["preview"] = preview(tables["headline_measures"], 15)
     return dg.MaterializeResult(metadata=metadata)
