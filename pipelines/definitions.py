@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from pathlib import Path
 
 import dagster as dg
@@ -18,6 +19,10 @@ from pipelines.jobs import build_year, validate_only
 from pipelines.sensors import new_extract_sensor
 from psw_core.partitions import register_year_folders
 from psw_core.resources import default_resources, setting
+
+# Code references are beta in 1.13; they only add links, so their warning is noise in the UI log.
+warnings.filterwarnings("ignore", category=dg.BetaWarning, message=".*(with_source_code_references|"
+                        "LocalFileCodeReference|CodeReferencesMetadataValue)")
 
 defs = dg.Definitions(
     # Code references: each asset links to the file and line that defines it.
