@@ -203,11 +203,10 @@ def pipeline(data: Path, work: Path) -> dict:
 
     instance = dg.DagsterInstance.get()
     instance.add_dynamic_partitions(reporting_year.name, [str(YEAR)])
-    keys = [dg.AssetKey(k) for k in (["candidate", n] for n in (
-        "hr_workforce", "hr_vacancies", "learning", "supervision", "health_check_responses",
-        "health_check_items", "health_check_invited", "caseload", "assessments", "audits"))]
-    keys += [dg.AssetKey(["candidate", "year"]), dg.AssetKey(["raw", "year"]),
-             dg.AssetKey(["staging", "models"]), dg.AssetKey(["metrics", "measures"])]
+    # Every candidate, raw, staging and measure-family asset (not trends, tables or report).
+    selection = (dg.AssetSelection.groups("candidate", "raw", "staging", "metrics")
+                 - dg.AssetSelection.assets(["metrics", "trends"]))
+    keys = list(selection.resolve(defs.get_repository_def().asset_graph))
     job = defs.resolve_implicit_global_asset_job_def()
     result = job.execute_in_process(instance=instance, partition_key=str(YEAR),
                                     raise_on_error=True, asset_selection=keys)

@@ -7,8 +7,6 @@ rolling turnover and trends read the years before it.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import time
 from pathlib import Path
@@ -21,6 +19,7 @@ from pipelines.progress import FAILURES, psw_progress
 from psw_core.partitions import reporting_year, year_folders
 from psw_core.problems import Problem, RulesBroken, StepFailed, UnusableInput
 from psw_core.resources import warehouse_path, writer_lock
+from psw_core.stamp import year_stamp
 
 
 def select_years(raw: Path, year: str) -> list[int]:
@@ -104,7 +103,7 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
                 lines.append(f"  {out_dir / str(y)}/  (unchanged)")
                 continue
             selection = dg.AssetSelection.all() if y == report_year else (
-                dg.AssetSelection.all() - dg.AssetSelection.assets("annual_report"))
+                dg.AssetSelection.all() - dg.AssetSelection.assets(["report", "annual_report"]))
             console.print(f"[bold]{y}[/bold]")
             # Forget the last success before changing anything, so a failed run is never kept.
             (out_dir / str(y) / FINGERPRINT_FILE).unlink(missing_ok=True)
@@ -145,39 +144,13 @@ def narrative_warnings_for(year: int) -> list[str]:
 
 
 FINGERPRINT_FILE = ".build-fingerprint"
-CODE_DIRS = ("assets", "pipelines", "expectations", "quarto_lite")
 REPORT_STEMS = ("psw-annual-report", "psw-technical-annex")  # the Cabinet paper, the annex
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _tree_digest(digest, folder: Path, patterns: tuple[str, ...]) -> None:
-    for path in sorted(p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()):
-        digest.update(f"{path.relative_to(folder).as_posix()}\0".encode())
-        digest.update(path.read_bytes())
 
 
 def fingerprint(year_dir: Path, config: Path, previous: str, formats: str) -> str:
-    """What a year's outputs depend on: its raw files, the settings, the code and reference data,
-    the report sources (for the report year), and the year before it (trends read it)."""
-    from pipelines.sensors import folder_hash
-
-    digest = hashlib.sha256()
-    lock = (ROOT / "requirements.lock").read_bytes().hex() if (ROOT / "requirements.lock").exists() else ""
-    for part in (folder_hash(year_dir), Path(config).read_bytes().hex(), previous, formats, lock,
-                 key_tag()):
-        digest.update(f"{part}\n".encode())
-    for name in CODE_DIRS:
-        _tree_digest(digest, ROOT / name, ("*.py", "*.sql", "*.json"))
-    _tree_digest(digest, ROOT / "data" / "reference", ("*.csv",))
-    if formats:
-        _tree_digest(digest, Path(os.environ.get("PSW_REPORT_DIR", "report")), ("*",))
-    return digest.hexdigest()
-
-
-def key_tag() -> str:
-    """Changes when the pseudonymisation key changes, without revealing it."""
-    key = os.environ.get("PSW_PSEUDONYMISATION_KEY", "")
-    return hmac.new(key.encode(), b"psw-build-fingerprint", hashlib.sha256).hexdigest() if key else ""
+    """The year's stamp from psw_core.stamp, the one source of staleness (also the sensor's key
+    and the candidate assets' data versions)."""
+    return year_stamp(year_dir, config, previous, formats)
 
 
 def is_current(out: Path, print_: str, formats: str) -> bool:

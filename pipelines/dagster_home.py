@@ -11,6 +11,9 @@ DAGSTER_YAML = """\
 # Written by psw-report. Telemetry is off: this machine may have no internet (STACK_NOTES).
 telemetry:
   enabled: false
+# No "Join the Dagster community" dialog (with an email box) over the first page.
+nux:
+  enabled: false
 # DuckDB has one writing process, and a year's trends read the years before it: run one at a time.
 concurrency:
   runs:
@@ -24,6 +27,9 @@ def ensure_dagster_home() -> Path:
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text(DAGSTER_YAML, encoding="utf-8")
+    elif "\nnux:" not in "\n" + config.read_text(encoding="utf-8"):
+        with config.open("a", encoding="utf-8") as handle:  # a home written before nux was off
+            handle.write("nux:\n  enabled: false\n")
     os.environ["DAGSTER_HOME"] = str(home)
     os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")

@@ -16,7 +16,7 @@ build_year = dg.define_asset_job(
 
 validate_only = dg.define_asset_job(
     "validate_only",
-    selection=dg.AssetSelection.groups("ingest"),
+    selection=dg.AssetSelection.groups("candidate"),
     partitions_def=reporting_year,
     executor_def=dg.in_process_executor,
     description="Read and check one year's extracts into candidate.* without promoting them.",

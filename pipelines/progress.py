@@ -9,14 +9,17 @@ from rich.console import Console
 
 STAGE_NAMES = {
     "candidate_extracts": "reading and checking extracts",
-    "candidate__year": "cross-extract checks",
+    "candidate__checked_year": "cross-extract checks",
     "raw__year": "promoting into the warehouse",
-    "staging__models": "staging models",
-    "metrics__measures": "measures",
     "metrics__trends": "trends and benchmarks",
     "published__tables": "disclosure control and tables",
-    "annual_report": "rendering the report",
+    "report__annual_report": "rendering the report",
 }
+
+
+def stage_name(step: str) -> str:
+    """A step's name for people: staging__worker_spells → "staging worker_spells"."""
+    return STAGE_NAMES.get(step) or step.replace("__", " ")
 
 FAILURES: list[str] = []  # step failures of the current process's runs, newest last
 
@@ -32,7 +35,7 @@ class _ProgressHandler(logging.Handler):
         if event is None:
             return
         step = event.step_key or ""
-        name = STAGE_NAMES.get(step, step)
+        name = stage_name(step)
         if event.event_type_value == "STEP_START":
             self.started[step] = time.perf_counter()
             if not self.console.is_terminal:
@@ -50,7 +53,7 @@ class _ProgressHandler(logging.Handler):
             # "package.module.SomeError: text" reads better as "SomeError: text".
             head, sep, rest = message.partition(": ")
             message = f"{head.rsplit('.', 1)[-1]}{sep}{rest}" if sep else message
-            FAILURES.append(f"{STAGE_NAMES.get(step, step)}: {message.splitlines()[0] if message else ''}")
+            FAILURES.append(f"{stage_name(step)}: {message.splitlines()[0] if message else ''}")
 
 
 @dg.logger(description="One line per stage, for `psw build`.")

@@ -10,20 +10,21 @@ Rules (tests/dagster/test_dagster_sensor.py pins each one):
 - while a run tagged with that partition is in flight (queued, starting, started or being
   cancelled) nothing is requested for the year, and the change is picked up once it ends;
 - runs launched by hand (UI, backfill, `psw build`) change no file, so they never trigger it;
+- a year the cursor has not seen yet starts from the stamp it was last built from (recorded on
+  the candidate assets as `raw_folder_sha256`), so turning the sensor on rebuilds nothing built;
 - raw files are only read, never written; the sensor is off until someone turns it on.
 """
 
 
-import hashlib
 import json
 from pathlib import Path
 
 import dagster as dg
 
 from pipelines.jobs import build_year
-from psw_core.hashing import file_sha256
 from psw_core.partitions import reporting_year, year_folders
 from psw_core.resources import setting
+from psw_core.stamp import folder_stamp
 
 IN_FLIGHT = [
     dg.DagsterRunStatus.QUEUED,
@@ -33,27 +34,31 @@ IN_FLIGHT = [
     dg.DagsterRunStatus.CANCELING,  # still holds the warehouse until it stops
 ]
 
-# Not extracts: hidden files, Office's "~$name.xlsx" lock files (present while a workbook is
-# open in Excel) and the thumbnail/settings files Windows drops into shared folders.
-IGNORED_NAMES = {"thumbs.db", "desktop.ini"}
+# The sensor's key is the folder's stamp (psw_core.stamp), the same hash the build and the
+# candidate assets record.
+folder_hash = folder_stamp
 
 
-def is_extract_file(path: Path) -> bool:
-    name = path.name
-    return (path.is_file() and not name.startswith((".", "~$"))
-            and name.lower() not in IGNORED_NAMES)
+# The last step of a year's load: once it has run after the candidates were read from a folder
+# stamp, that content is built.
+CANDIDATE_PROBE = dg.AssetKey(["candidate", "hr_workforce"])
+PROMOTED = dg.AssetKey(["raw", "year"])
 
 
-def folder_hash(folder: Path) -> str | None:
-    """Hash of the folder's file names and contents, independent of listing order and of
-    modification times. None for a folder with no extract files yet."""
-    files = sorted((p for p in folder.iterdir() if is_extract_file(p)), key=lambda p: p.name)
-    if not files:
+def _latest(instance: dg.DagsterInstance, key: dg.AssetKey, year: str):
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=key, asset_partitions=[year]), limit=1).records
+    return records[0] if records else None
+
+
+def built_stamp(instance: dg.DagsterInstance, year: str) -> str | None:
+    """The folder stamp that year's warehouse rows were built from (by hand, `psw build` or an
+    earlier sensor run), or None when the year was never promoted."""
+    read, promoted = _latest(instance, CANDIDATE_PROBE, year), _latest(instance, PROMOTED, year)
+    if read is None or promoted is None or promoted.timestamp < read.timestamp:
         return None
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(f"{path.name}\0{file_sha256(path)}\n".encode())
-    return digest.hexdigest()
+    value = read.asset_materialization.metadata.get("raw_folder_sha256")
+    return getattr(value, "value", value)
 
 
 def _in_flight(instance: dg.DagsterInstance, year: str) -> bool:
@@ -67,14 +72,21 @@ def _in_flight(instance: dg.DagsterInstance, year: str) -> bool:
     job=build_year,
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.STOPPED,
-    description="Watches data/raw/<year>/ and runs build_year (validate → load → measures → "
+    description=f"Watches {setting('PSW_RAW_DIR')}/<year>/ (PSW_RAW_DIR) and runs build_year (validate → load → measures → "
     "report) once for each new content hash of a year folder. Keyed on SHA-256 of the files, "
-    "never on modification times; waits while a run for that year is in flight.",
+    "never on modification times; waits while a run for that year is in flight. Years already "
+    "built from the same content are not run again.",
 )
 def new_extract_sensor(context: dg.SensorEvaluationContext):
     raw_dir = Path(setting("PSW_RAW_DIR"))
     seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
     folders = {str(y): folder for y, folder in year_folders(raw_dir).items()}
+    # A year the cursor has not seen starts from what is already built, so switching the
+    # sensor on does not rebuild years built by hand.
+    for year in sorted(set(folders) - set(seen)):
+        stamp = built_stamp(context.instance, year)
+        if stamp:
+            seen[year] = stamp
     known = set(context.instance.get_dynamic_partitions(reporting_year.name))
     new_partitions = sorted(set(folders) - known)
     requests, cursor, waiting = [], dict(seen), []

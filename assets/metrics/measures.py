@@ -24,20 +24,19 @@ from assets.metrics.definitions import DFE_WORKING_YEAR, MEASURES
 from assets.metrics.intervals import poisson_rate, wilson
 from assets.staging.models import build_staging, existing_tables
 from psw_core.config import AuthorityConfig
+from psw_core.sql_models import sql_tables
 
 SQL_DIR = Path(__file__).with_name("sql")
 
-# family -> staging tables it reads
+# A measure family is a SQL file here that reads staging.*; its inputs are read from the SQL
+# (psw_core.sql_models), never listed twice. family -> staging tables it reads.
+def _staging_inputs(path: Path) -> tuple[str, ...]:
+    tables = sql_tables(path.read_text(encoding="utf-8"))
+    return tuple(sorted(t.split(".", 1)[1] for t in tables if t.startswith("staging.")))
+
+
 FAMILIES: dict[str, tuple[str, ...]] = {
-    "workforce": ("worker_spells", "periods"),
-    "vacancies": ("worker_spells", "vacancies"),
-    "rolling_turnover": ("worker_spells", "periods"),
-    "breakdowns": ("worker_spells",),
-    "caseload": ("worker_spells", "case_allocations"),
-    "practice": ("worker_months", "supervision_sessions", "assessments", "audits"),
-    "learning": ("worker_spells", "learning_activities"),
-    "health_check": ("survey_answers", "survey_responses"),
-    "health_check_response": ("survey_responses", "survey_invited"),
+    path.stem: needs for path in sorted(SQL_DIR.glob("*.sql")) if (needs := _staging_inputs(path))
 }
 
 # practice.sql reads several extracts; a missing one is stood in for by an empty relation.
@@ -116,6 +115,25 @@ def _ensure_stand_ins(con: duckdb.DuckDBPyConnection, staging: set[str]) -> list
     return created
 
 
+def family_frame(
+    con: duckdb.DuckDBPyConnection, family: str, params: dict[str, object], staging: set[str]
+) -> pd.DataFrame | None:
+    """One family's rows, or None when the staging tables it needs are missing."""
+    needs = FAMILIES[family]
+    if family in OPTIONAL_INPUTS:
+        if not any(n in staging for n in needs):
+            return None
+        created = _ensure_stand_ins(con, staging)
+        try:
+            return run_family(con, family, params)
+        finally:
+            for name in created:
+                con.execute(f"drop table staging.{name}")
+    if set(needs) <= staging:
+        return run_family(con, family, params)
+    return None
+
+
 def compute_measures(
     con: duckdb.DuckDBPyConnection, reporting_year: int, config: AuthorityConfig
 ) -> pd.DataFrame:
@@ -123,20 +141,8 @@ def compute_measures(
     already be built)."""
     staging = existing_tables(con, "staging")
     params = query_params(reporting_year, config)
-    frames = []
-    for family, needs in FAMILIES.items():
-        if family in OPTIONAL_INPUTS:
-            if not any(n in staging for n in needs):
-                continue
-            created = _ensure_stand_ins(con, staging)
-            try:
-                frames.append(run_family(con, family, params))
-            finally:
-                for name in created:
-                    con.execute(f"drop table staging.{name}")
-            continue
-        if set(needs) <= staging:
-            frames.append(run_family(con, family, params))
+    frames = [family_frame(con, family, params, staging) for family in FAMILIES]
+    frames = [f for f in frames if f is not None]
     return finish(frames, reporting_year, config)
 
 
@@ -215,6 +221,58 @@ def replace_year(
         raise
     finally:
         con.unregister("_measures_frame")
+
+
+CREATE_FAMILY_MEASURES = """
+create table if not exists metrics.family_measures (
+    reporting_year integer not null,
+    authority_code varchar not null,
+    family varchar not null,
+    measure varchar not null,
+    breakdown varchar not null  -- '' for headline rows
+)
+"""
+
+
+def build_family(
+    con: duckdb.DuckDBPyConnection, family: str, reporting_year: int, config: AuthorityConfig
+) -> int:
+    """Replace one family's rows of `metrics.measures` for one year, in one transaction; other
+    families and years are left alone. `metrics.family_measures` remembers which (measure,
+    breakdown) pairs each family wrote, so a pair the family no longer produces is removed too.
+    Returns the rows."""
+    params = query_params(reporting_year, config)
+    found = family_frame(con, family, params, existing_tables(con, "staging"))
+    frame = finish([found] if found is not None else [], reporting_year, config)
+    con.execute("create schema if not exists metrics")
+    con.execute(CREATE_MEASURES)
+    con.execute(CREATE_FAMILY_MEASURES)
+    key = {"y": reporting_year, "code": config.code, "family": family}
+    con.register("_measures_frame", frame)
+    try:
+        con.execute("begin transaction")
+        # Families share measure names (turnover_rate is a headline in workforce and monthly in
+        # rolling_turnover), so a family's rows are its (measure, breakdown) pairs.
+        con.execute(
+            "delete from metrics.measures where reporting_year = $y and authority_code = $code "
+            "and (measure, coalesce(breakdown, '')) in (select (measure, breakdown) "
+            "from metrics.family_measures where reporting_year = $y and authority_code = $code "
+            "and family = $family union select (measure, coalesce(breakdown, '')) "
+            "from _measures_frame)", key)
+        con.execute(
+            "delete from metrics.family_measures where reporting_year = $y "
+            "and authority_code = $code and family = $family", key)
+        con.execute(f"insert into metrics.measures select {', '.join(COLUMNS)} from _measures_frame")
+        con.execute(
+            "insert into metrics.family_measures select distinct $y, $code, $family, measure, "
+            "coalesce(breakdown, '') from _measures_frame order by all", key)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("_measures_frame")
+    return len(frame)
 
 
 def build_metrics(

@@ -4,7 +4,7 @@ import dagster as dg
 
 from assets.candidate.defs import candidate_year
 from assets.raw.warehouse import promote_year
-from psw_core.asset_helpers import CODE_VERSION, OWNER, partition_year
+from psw_core.asset_helpers import OWNER, partition_year, row_count, stage_code_version
 from psw_core.partitions import reporting_year
 from psw_core.resources import WarehouseResource
 
@@ -13,10 +13,10 @@ from psw_core.resources import WarehouseResource
     key=["raw", "year"],
     deps=[candidate_year],
     partitions_def=reporting_year,
-    group_name="warehouse",
+    group_name="raw",
     kinds={"duckdb"},
     owners=[OWNER],
-    code_version=CODE_VERSION,
+    code_version=stage_code_version("assets/raw"),
     description="raw.* for one reporting year: the checked candidates swapped in by one transaction. "
     "Grain: as each extract.",
 )
@@ -24,6 +24,8 @@ def raw_year(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     year = partition_year(context)
     with warehouse.connect() as con:
         counts = promote_year(con, year)
+    context.log.info(f"raw: promoted {sum(counts.values())} rows of {year} into "
+                     f"{len(counts)} raw.* tables in one transaction")
     return dg.MaterializeResult(
-        metadata={"row_counts": dg.MetadataValue.json(counts), "total_rows": sum(counts.values())}
+        metadata={**row_count(sum(counts.values())), "row_counts": dg.MetadataValue.json(counts)}
     )

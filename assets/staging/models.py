@@ -5,8 +5,10 @@ states its grain. Three small tables come from configuration rather than data an
 here: `staging.periods` (the reporting period of each year), `staging.calendar` (working days,
 for the nation's bank holidays) and `staging.timescales` (assessment timescales).
 
-A model is built only when every `raw.*` table it reads exists, so a warehouse without, say,
-a caseload extract still builds the rest.
+Each model is one Dagster asset per reporting year, and writes only that year's rows. What a
+model reads is read from its SQL (psw_core.sql_models), never listed twice. A model is built
+only when every table it reads exists, so a warehouse without, say, a caseload extract still
+builds the rest.
 """
 
 from __future__ import annotations
@@ -20,23 +22,23 @@ import pandas as pd
 
 from assets.candidate.contract import SPECS, table_schema
 from psw_core.config import AuthorityConfig
+from psw_core.sql_models import build_order, delete_partition, replace_partition, sql_tables
+from psw_core.warehouse import table_exists
 
 SQL_DIR = Path(__file__).with_name("sql")
 
-# model name -> raw tables it reads, in build order (later models read earlier ones).
-MODELS: dict[str, tuple[str, ...]] = {
-    "worker_spells": ("hr_workforce",),
-    "supervision_sessions": ("supervision",),
-    "worker_months": ("hr_workforce", "supervision"),
-    "case_allocations": ("hr_workforce",),  # and caseload when present: OPTIONAL_RAW
-    "assessments": ("assessments",),
-    "audits": ("audits",),
-    "learning_activities": ("learning",),
-    "vacancies": ("hr_vacancies",),
-    "survey_responses": ("health_check_responses",),
-    "survey_invited": ("health_check_invited",),
-    "survey_answers": ("health_check_answers", "health_check_responses", "health_check_items"),
-    "survey_item_counts": ("health_check_items",),  # respondent rows or the aggregate report
+# model name -> the `raw.*`/`staging.*` tables its SQL reads (from the SQL itself), in build
+# order: later models read earlier ones.
+MODEL_INPUTS: dict[str, frozenset[str]] = {
+    path.stem: sql_tables(path.read_text(encoding="utf-8")) for path in sorted(SQL_DIR.glob("*.sql"))
+}
+MODELS: dict[str, frozenset[str]] = {name: MODEL_INPUTS[name] for name in build_order(MODEL_INPUTS, "staging")}
+
+# Tables built here from authority.yml rather than from SQL, and what each reads.
+SETTINGS_TABLES: dict[str, frozenset[str]] = {
+    "calendar": frozenset({"raw.assessments"}),  # widened to cover the year's assessments
+    "periods": frozenset({"staging.calendar"}),  # working days in the period
+    "timescales": frozenset(),
 }
 
 # model -> raw tables it reads only when present, as the temporary view `optional_<table>`:
@@ -113,23 +115,75 @@ def timescales_frame(config: AuthorityConfig) -> pd.DataFrame:
     )
 
 
-def _calendar_years(con: duckdb.DuckDBPyConnection, years: list[int]) -> tuple[int, int]:
-    first, last = min(years) - 2, max(years) + 1
+def calendar_years(con: duckdb.DuckDBPyConnection, year: int) -> tuple[int, int]:
+    """The calendar years one reporting year needs: from three years before (the period of the
+    year before starts in it) to the year after, widened to that year's assessment starts."""
+    first, last = year - 3, year + 1
     if "assessments" in existing_tables(con, "raw"):
         lo, hi = con.execute(
-            "select min(year(start_date)), max(year(start_date)) from raw.assessments"
-        ).fetchall()[0]
+            "select min(year(start_date)), max(year(start_date)) from raw.assessments "
+            "where reporting_year = ?", [year]).fetchall()[0]
         if lo is not None:
             first, last = min(first, int(lo)), max(last, int(hi) + 1)
     return first, last
 
 
-def _replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+def _write_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, year: int,
+                 select: str = "select * from _staging_frame") -> int:
     con.register("_staging_frame", frame)
     try:
-        con.execute(f"create or replace table staging.{name} as select * from _staging_frame")
+        return replace_partition(con, "staging", name, select, year)
     finally:
         con.unregister("_staging_frame")
+
+
+def _with_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    frame.insert(0, "reporting_year", pd.Series([year] * len(frame), dtype="int32"))
+    return frame
+
+
+def build_calendar(con: duckdb.DuckDBPyConnection, config: AuthorityConfig, year: int) -> int:
+    """staging.calendar rows for one reporting year (its own day range and working-day count)."""
+    first, last = calendar_years(con, year)
+    return _write_frame(con, "calendar", _with_year(calendar_frame(config.country_code, first, last), year), year)
+
+
+def build_periods(con: duckdb.DuckDBPyConnection, config: AuthorityConfig, year: int) -> int:
+    """staging.periods for one reporting year, with its working days (from staging.calendar)."""
+    return _write_frame(con, "periods", periods_frame(config, [year]), year, """
+        select p.*, (
+            select count(*) from staging.calendar as c
+            where c.reporting_year = p.reporting_year and c.is_working_day
+              and c.day between p.period_start and p.reference_date
+        ) as working_days_in_period
+        from _staging_frame as p""")
+
+
+def build_timescales(con: duckdb.DuckDBPyConnection, config: AuthorityConfig, year: int) -> int:
+    """staging.timescales as authority.yml states them, for one reporting year."""
+    return _write_frame(con, "timescales", _with_year(timescales_frame(config), year), year)
+
+
+SETTINGS_BUILDERS = {"calendar": build_calendar, "periods": build_periods, "timescales": build_timescales}
+
+
+def build_model(con: duckdb.DuckDBPyConnection, model: str, year: int) -> int | None:
+    """Replace one reporting year's rows of staging.<model> from its SQL; other years are left
+    alone. None (and the year's rows removed) when a table the SQL reads does not exist, so a
+    warehouse without, say, a caseload extract still builds the rest."""
+    if not all(table_exists(con, *name.split(".")) for name in MODEL_INPUTS[model]):
+        delete_partition(con, "staging", model, year)
+        return None
+    sql = (SQL_DIR / f"{model}.sql").read_text(encoding="utf-8")
+    optional = OPTIONAL_RAW.get(model, ())
+    for table in optional:
+        con.execute(f"create or replace temp view optional_{table} as " + (
+            f"select * from raw.{table}" if table_exists(con, "raw", table) else _empty(table)))
+    try:
+        return replace_partition(con, "staging", model, sql, year)
+    finally:
+        for table in optional:
+            con.execute(f"drop view if exists optional_{table}")
 
 
 def _empty(table: str) -> str:
@@ -138,40 +192,23 @@ def _empty(table: str) -> str:
     return f"select {cols} limit 0"
 
 
+def build_staging_year(con: duckdb.DuckDBPyConnection, config: AuthorityConfig, year: int) -> list[str]:
+    """Every staging table for one reporting year, in build order. Returns the tables built."""
+    built = []
+    for name, build in SETTINGS_BUILDERS.items():
+        build(con, config, year)
+        built.append(name)
+    for model in MODELS:
+        if build_model(con, model, year) is not None:
+            built.append(model)
+    return built
+
+
 def build_staging(con: duckdb.DuckDBPyConnection, config: AuthorityConfig) -> list[str]:
-    """(Re)build every `staging.*` table whose raw inputs exist. Returns the tables built."""
+    """Every `staging.*` table for every reporting year in raw.*, one year at a time (what the
+    Dagster assets do, partition by partition). Returns the tables built."""
     con.execute("create schema if not exists staging")
-    years = reporting_years(con)
-    if not years:
-        return []
-    # Periods for the years present and the year before each (rolling turnover looks back).
-    period_years = sorted(set(years) | {y - 1 for y in years})
-    _replace_table(con, "periods", periods_frame(config, period_years))
-    first, last = _calendar_years(con, period_years)
-    _replace_table(con, "calendar", calendar_frame(config.country_code, first, last))
-    con.execute(
-        """
-        create or replace table staging.periods as
-        select p.*, (
-            select count(*) from staging.calendar as c
-            where c.is_working_day and c.day between p.period_start and p.reference_date
-        ) as working_days_in_period
-        from staging.periods as p
-        """
-    )
-    _replace_table(con, "timescales", timescales_frame(config))
-    built = ["periods", "calendar", "timescales"]
-    raw = existing_tables(con, "raw")
-    for model, needs in MODELS.items():
-        if not set(needs) <= raw:
-            con.execute(f"drop table if exists staging.{model}")
-            continue
-        sql = (SQL_DIR / f"{model}.sql").read_text(encoding="utf-8")
-        for table in OPTIONAL_RAW.get(model, ()):
-            con.execute(f"create or replace temp view optional_{table} as "
-                        + (f"select * from raw.{table}" if table in raw else _empty(table)))
-        con.execute(f"create or replace table staging.{model} as {sql}")
-        for table in OPTIONAL_RAW.get(model, ()):
-            con.execute(f"drop view optional_{table}")
-        built.append(model)
+    built: list[str] = []
+    for year in reporting_years(con):
+        built += [t for t in build_staging_year(con, config, year) if t not in built]
     return built

@@ -302,3 +302,30 @@ def test_sensor_is_registered_in_the_code_location():
 
     repo = defs.get_repository_def()
     assert repo.get_sensor_def("new_extract_sensor").job_name == "build_year"
+
+
+def test_switching_the_sensor_on_does_not_rerun_years_already_built(raw, instance):
+    # 2024 was built by hand (UI or `psw build`) from the folder as it is; 2025's folder changed
+    # after its build; 2026 was never built. Only 2025 and 2026 run.
+    for year in (2024, 2025, 2026):
+        write_year(raw, year, {"hr_workforce.csv": HR + f"W{year},adults\n"})
+    built = {"2024": folder_hash(raw / "2024"), "2025": "an older content stamp"}
+    for year, stamp in built.items():
+        instance.report_runless_asset_event(dg.AssetMaterialization(
+            ["candidate", "hr_workforce"], partition=year, metadata={"raw_folder_sha256": stamp}))
+        instance.report_runless_asset_event(dg.AssetMaterialization(["raw", "year"], partition=year))
+    ticker = Ticker(instance)
+    assert sorted(r.partition_key for r in ticker.tick().run_requests) == ["2025", "2026"]
+    assert ticker.tick().run_requests == []
+    # and a later change to the hand-built year still runs it
+    (raw / "2024" / "hr_workforce.csv").write_text(HR, encoding="utf-8")
+    assert [r.partition_key for r in ticker.tick().run_requests] == ["2024"]
+
+
+def test_a_read_that_was_never_promoted_is_not_built(raw, instance):
+    # The candidates were read (e.g. a blocking check failed) but raw/year never ran after them.
+    write_year(raw, 2025, {"hr_workforce.csv": HR})
+    instance.report_runless_asset_event(dg.AssetMaterialization(
+        ["candidate", "hr_workforce"], partition="2025",
+        metadata={"raw_folder_sha256": folder_hash(raw / "2025")}))
+    assert [r.partition_key for r in Ticker(instance).tick().run_requests] == ["2025"]

@@ -12,9 +12,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # One candidate asset per extract of the contract (the one list of extracts), then the flow.
 EXPECTED_ASSETS = {f"candidate/{name}" for name in EXTRACTS} | {
-    "candidate/year", "raw/year", "staging/models", "metrics/measures",
-    "metrics/trends", "published/tables", "annual_report",
-    "reference/dfe_csww", "metrics/comparisons",
+    "candidate/checked_year", "raw/year", "metrics/trends", "published/tables",
+    "report/annual_report", "reference/dfe_csww", "metrics/comparisons",
+    # one asset per staging model and per measure family (tests/dagster/asset_graph.json)
+    "staging/calendar", "staging/periods", "staging/timescales", "staging/worker_spells",
+    "staging/supervision_sessions", "staging/worker_months", "staging/case_allocations",
+    "staging/assessments", "staging/audits", "staging/learning_activities", "staging/vacancies",
+    "staging/survey_responses", "staging/survey_invited", "staging/survey_answers",
+    "staging/survey_item_counts",
+    "metrics/workforce_measures", "metrics/vacancies_measures", "metrics/rolling_turnover_measures",
+    "metrics/breakdowns_measures", "metrics/caseload_measures", "metrics/practice_measures",
+    "metrics/learning_measures", "metrics/health_check_measures",
+    "metrics/health_check_response_measures",
 }
 
 

@@ -38,7 +38,8 @@ typed as (
         p.period_start,
         p.reference_date
     from source as a
-    inner join timescales as t on t.assessment_type = a.assessment_type
+    inner join timescales as t
+        on t.reporting_year = a.reporting_year and t.assessment_type = a.assessment_type
     inner join periods as p on p.reporting_year = a.reporting_year
 ),
 
@@ -50,9 +51,11 @@ due as (
             else due_day.day
         end as due_date
     from typed as t
-    left join calendar as start_day on start_day.day = t.start_date
+    left join calendar as start_day
+        on start_day.reporting_year = t.reporting_year and start_day.day = t.start_date
     left join calendar as due_day
-        on due_day.is_working_day
+        on due_day.reporting_year = t.reporting_year
+        and due_day.is_working_day
         and due_day.working_day_number = start_day.working_day_number + t.timescale_days
 ),
 

@@ -1,0 +1,105 @@
+"""SQL models: what a SQL file reads (its dependencies, read from the SQL itself) and writing one
+reporting year of a model's rows without touching the other years.
+
+Dependencies come from DuckDB's own parser (`json_serialize_sql`), not from a list kept beside
+the SQL. `duckdb.get_table_names` was tried first: in duckdb 2.0.0 it binds the query, so it
+raises on `$parameters` and on `JOIN … USING (col)` over CTEs (seen on our metrics SQL), while
+the parser needs neither. Schema-qualified references are the inputs; unqualified names are
+the query's own CTEs.
+"""
+
+from __future__ import annotations
+
+import functools
+import graphlib
+import json
+from collections.abc import Mapping
+
+import duckdb
+
+from psw_core.warehouse import table_exists
+
+WAREHOUSE_SCHEMAS = ("raw", "staging", "metrics")
+
+
+@functools.cache
+def _parser() -> duckdb.DuckDBPyConnection:
+    """One in-memory connection for parsing (opening one per file costs ~30 ms at import)."""
+    return duckdb.connect(":memory:")
+
+
+@functools.lru_cache(maxsize=256)
+def sql_tables(sql: str) -> frozenset[str]:
+    """The `schema.table` names a query reads, for the warehouse schemas, e.g. {"raw.audits"}."""
+    tree = json.loads(_parser().execute("select json_serialize_sql($sql)", {"sql": sql}).fetchone()[0])
+    if tree.get("error"):
+        raise ValueError(f"cannot parse SQL: {tree.get('error_message')}")
+    found: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "BASE_TABLE" and node.get("schema_name") in WAREHOUSE_SCHEMAS:
+                found.add(f"{node['schema_name']}.{node['table_name']}")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(tree)
+    return frozenset(found)
+
+
+def build_order(inputs: Mapping[str, frozenset[str]], schema: str) -> list[str]:
+    """Model names so that each comes after the models of `schema` it reads."""
+    graph = {name: {t.split(".", 1)[1] for t in needs if t.startswith(f"{schema}.")} & set(inputs)
+             for name, needs in sorted(inputs.items())}
+    return list(graphlib.TopologicalSorter(graph).static_order())
+
+
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str | None, schema: str,
+             table: str) -> list[tuple[str, str]]:
+    where = "table_catalog = ? and " if catalog else ""
+    return [tuple(r) for r in con.execute(
+        "select column_name, data_type from information_schema.columns "
+        f"where {where}table_schema = ? and table_name = ? order by ordinal_position",
+        [*([catalog] if catalog else []), schema, table]).fetchall()]
+
+
+def replace_partition(con: duckdb.DuckDBPyConnection, schema: str, table: str, select_sql: str,
+                      year: int, params: dict | None = None) -> int:
+    """Replace `year`'s rows of schema.table with the rows of `select_sql` for that year, in one
+    transaction; other years' rows are left alone. Creates the table on first use, and
+    recreates it (dropping the other years, whose partitions are then stale) only when the
+    query's columns changed. Returns the rows written."""
+    con.execute(f"create schema if not exists {schema}")
+    con.execute(
+        f"create or replace temp table _partition_rows as select * from ({select_sql}) "
+        "where reporting_year = $partition_year",
+        {**(params or {}), "partition_year": year},
+    )
+    try:
+        rows = con.execute("select count(*) from _partition_rows").fetchone()[0]
+        con.execute("begin transaction")
+        try:
+            if table_exists(con, schema, table) and (
+                    _columns(con, None, schema, table) != _columns(con, "temp", "main", "_partition_rows")):
+                con.execute(f"drop table {schema}.{table}")
+            if table_exists(con, schema, table):
+                con.execute(f"delete from {schema}.{table} where reporting_year = ?", [year])
+                con.execute(f"insert into {schema}.{table} select * from _partition_rows")
+            else:
+                con.execute(f"create table {schema}.{table} as select * from _partition_rows")
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    finally:
+        con.execute("drop table if exists temp._partition_rows")
+    return int(rows)
+
+
+def delete_partition(con: duckdb.DuckDBPyConnection, schema: str, table: str, year: int) -> None:
+    """Remove `year`'s rows, e.g. when the year no longer has the model's inputs."""
+    if table_exists(con, schema, table):
+        con.execute(f"delete from {schema}.{table} where reporting_year = ?", [year])
