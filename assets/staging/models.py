@@ -176,14 +176,14 @@ def build_model(con: duckdb.DuckDBPyConnection, model: str, year: int) -> int | 
         return None
     sql = (SQL_DIR / f"{model}.sql").read_text(encoding="utf-8")
     optional = OPTIONAL_RAW.get(model, ())
-    for table in optional:
-        con.execute(f"create or replace temp view optional_{table} as " + (
-            f"select * from raw.{table}" if table_exists(con, "raw", table) else _empty(table)))
+    for name in optional:
+        shape = f"select * from raw.{name}" if table_exists(con, "raw", name) else _empty(name)
+        con.execute(f"create or replace temp view optional_{name} as {shape}")
     try:
         return replace_partition(con, "staging", model, sql, year)
     finally:
-        for table in optional:
-            con.execute(f"drop view if exists optional_{table}")
+        for name in optional:
+            con.execute(f"drop view if exists optional_{name}")
 
 
 def _empty(table: str) -> str:
