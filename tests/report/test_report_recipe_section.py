@@ -26,8 +26,9 @@ SECTION = textwrap.dedent('''\
 
 
 def test_a_new_section_renders_from_its_file_and_its_include(snapshot_path, tmp_path):
-    from quarto_lite import render_report
     from report_snapshot import YEAR
+
+    from quarto_lite import render_report
 
     report = tmp_path / "report"
     shutil.copytree(ROOT / "report", report)
