@@ -18,6 +18,12 @@ from psw_core.partitions import reporting_year
 from psw_core.resources import PswSettings, WarehouseResource
 
 
+def table_schema(frame) -> dg.TableSchema:
+    """A published table's columns and types, as the Dagster UI shows them."""
+    return dg.TableSchema(columns=[dg.TableColumn(str(name), str(dtype))
+                                   for name, dtype in frame.dtypes.items()])
+
+
 @dg.asset(
     key=["published", "tables"],
     deps=[metrics_trends, metrics_comparisons],
@@ -54,4 +60,9 @@ def published_tables(context: dg.AssetExecutionContext, settings: PswSettings, w
             for name in empty))
     if "headline_measures" in tables:
         metadata["preview"] = preview(tables["headline_measures"], 15)
+        # The Columns tab shows the headline table, the one every report figure comes from;
+        # every published table's columns follow (docs/published-tables.md says what they mean).
+        metadata["dagster/column_schema"] = table_schema(tables["headline_measures"])
+    for name in sorted(tables):
+        metadata[f"columns/{name}"] = table_schema(tables[name])
     return dg.MaterializeResult(metadata=metadata)

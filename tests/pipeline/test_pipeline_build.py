@@ -147,3 +147,19 @@ def test_a_blocking_error_leaves_the_warehouse_as_it_was(sample_build, tmp_path)
     assert "Traceback" not in done.stdout + done.stderr
     assert checksums() == before
     assert not (tmp_path / "build" / "2025" / "psw-annual-report.html").exists()
+
+
+def test_published_tables_carry_row_count_and_column_schema_in_dagster(sample_build):
+    """The UI's plots and Columns tab read these keys from the latest materialisation."""
+    import dagster as dg
+
+    home = sample_build / "dagster_home"
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        record = instance.fetch_materializations(dg.AssetRecordsFilter(
+            asset_key=dg.AssetKey(["published", "tables"]), asset_partitions=["2025"]),
+            limit=1).records[0]
+    metadata = record.asset_materialization.metadata
+    assert metadata["dagster/row_count"].value > 0
+    columns = [c.name for c in metadata["dagster/column_schema"].schema.columns]
+    assert {"measure", "service", "value"} <= set(columns)
+    assert "columns/headline_measures" in metadata
