@@ -10,22 +10,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
+from fnmatch import fnmatchcase, translate
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from assets.candidate.contract import AGE_BANDS, CBDS_ETHNICITY, HR_WORKFORCE
 from assets.published.disclosure import (
     CONFIDENTIAL,
     NOT_APPLICABLE,
     NOT_AVAILABLE,
+    Constraints,
     Total,
     category_totals,
+    dominance_suppressed,
     equal_value_links,
     format_cell,
     group_disclosed,
     mask,
+    p_percent_margin,
     present,
     primary_suppressed,
     secondary_suppress,
@@ -141,6 +145,8 @@ class BreakdownTable:
     # x headcount): never suppressed, protection falls on the categories
     small_from: tuple[str, ...] = ()  # other counts (e.g. a share's numerator) that, when
     # 1..threshold, make the cell [c] too (a 10% agree share of 30 answers names 3 people)
+    dominance_from: tuple[str, str] | None = None  # measures holding the largest and second
+    # largest contribution to a magnitude `value` (hours): the p% rule applies
 
 
 BREAKDOWN_TABLES: tuple[BreakdownTable, ...] = (
@@ -156,6 +162,7 @@ BREAKDOWN_TABLES: tuple[BreakdownTable, ...] = (
         "learning_hours_by_category", ("learners_headcount:category",), "people", "category",
         value_unit="hours", additive=False, value_additive=True,
         value_from="learning_hours_per_fte:numerator",
+        dominance_from=("learning_hours_largest", "learning_hours_second_largest"),
     ),
     BreakdownTable("audit_grades", ("audits_count:grade",), "cases", "grade"),
     BreakdownTable(
@@ -362,15 +369,81 @@ GROUP_NAMES = {"headcount_in_post": "in_post", "starters_headcount": "starters",
                "leavers_headcount": "leavers"}
 
 
+def _allowed(column: str) -> tuple[str, ...]:
+    spec = next(c for c in HR_WORKFORCE.columns if c.name == column)
+    return tuple(str(code) for code in spec.allowed)
+
+
+# Categories of the people breakdowns as published (docs/disclosure-control.md "Categories").
+# `combine` recodes before protection, as statisticians combine small categories (ethnicity to
+# the five ONS/CBDS main groups; gender's two no-answer codes with unrecorded gender); `known`
+# is the full code list, each given a row (0 when nobody is in it) so that a group with one
+# category cannot read as "everyone is in it" without the group-disclosure rule seeing it.
+ETHNIC_GROUPS = {"W": "White", "M": "Mixed or multiple", "A": "Asian or Asian British",
+                 "B": "Black or Black British", "C": "Asian or Asian British",  # Chinese (ONS)
+                 "O": "Other ethnic group"}  # fmt: skip
+NOT_RECORDED = "not recorded"
+NO_ANSWER = "not known or not specified"
+
+
+@dataclass(frozen=True)
+class CategoryScheme:
+    known: tuple[str, ...]
+    combine: dict[str, str]
+
+
+CATEGORY_SCHEMES: dict[str, CategoryScheme] = {
+    "ethnicity": CategoryScheme(
+        tuple(dict.fromkeys(ETHNIC_GROUPS.values())),
+        {**{code: ETHNIC_GROUPS[code[0]] for code in CBDS_ETHNICITY if code[0] in ETHNIC_GROUPS
+            and code != "OOTH"}, "OOTH": "Other ethnic group",
+         "REFU": NOT_RECORDED, "NOBT": NOT_RECORDED}),
+    "gender": CategoryScheme(("1", "2", NO_ANSWER),
+                             {"0": NO_ANSWER, "9": NO_ANSWER, NOT_RECORDED: NO_ANSWER}),
+    "age_band": CategoryScheme(AGE_BANDS, {}),
+    "reason_leave": CategoryScheme(_allowed("reason_leave"), {}),
+    "leaver_destination": CategoryScheme(_allowed("leaver_destination"), {}),
+    "start_origin": CategoryScheme(_allowed("start_origin"), {}),
+}
+
+
+def _apply_category_schemes(rows: pd.DataFrame) -> pd.DataFrame:
+    """Counts of people recoded by CATEGORY_SCHEMES and summed (a person has one category),
+    with a 0 row for every known category missing from a group that has people."""
+    schemed = rows["breakdown"].isin(list(CATEGORY_SCHEMES)).to_numpy()
+    if not schemed.any():
+        return rows
+    mine = rows[schemed]
+    recoded = pd.Series([CATEGORY_SCHEMES[b].combine.get(c, c) for b, c in
+                         zip(mine["breakdown"], mine["category"], strict=True)], index=mine.index)
+    keys = ["reporting_year", "measure", "service", "breakdown"]
+    grouped = mine.assign(category=recoded).groupby([*keys, "category"], sort=False,
+                                                    dropna=False)
+    sums = grouped[["value", "numerator"]].sum(min_count=1)
+    # Every known category of each group (0 where absent), then any other seen (not recorded).
+    known = [(*group, category) for group in dict.fromkeys(
+        zip(*(mine[k] for k in keys), strict=True))
+        for category in CATEGORY_SCHEMES[group[-1]].known]
+    index = pd.MultiIndex.from_tuples(list(dict.fromkeys([*known, *sums.index])),
+                                      names=sums.index.names)
+    sums = sums.reindex(index)
+    sums.loc[~index.isin(sums.dropna(how="all").index)] = 0.0
+    others = grouped[[c for c in rows.columns if c not in [*keys, "category", "value",
+                                                           "numerator"]]].first()
+    others = others.groupby(level=list(range(len(keys)))).first()
+    out = sums.reset_index().merge(others.reset_index(), on=keys, how="left")
+    return pd.concat([rows[~schemed], out[rows.columns]], ignore_index=True)
+
+
 def _select_breakdowns(measures: pd.DataFrame, spec: BreakdownTable) -> pd.DataFrame:
     """The metrics rows a breakdown table is made of, one row per group × category, with the
     count of people/cases/responses in `numerator` and (if any) the published figure in
     `value`. `breakdown` becomes the group label the table shows."""
     key = measures["measure"] + ":" + measures["breakdown"]
-    wanted = pd.Series(False, index=measures.index)
-    for pattern in spec.breakdowns:
-        wanted |= key.map(lambda k, p=pattern: fnmatchcase(k, p))
+    wanted = key.str.fullmatch("|".join(f"(?:{translate(p)})" for p in spec.breakdowns))
     rows = measures[wanted & measures["month_end"].isna()].copy()
+    if spec.kind == "people" and spec.additive:
+        rows = _apply_category_schemes(rows)
     small = rows[list(spec.small_from)].apply(pd.to_numeric, errors="coerce")
     rows["_small"] = small.min(axis=1) if spec.small_from else np.nan
     rows["numerator"] = rows[spec.count_from]
@@ -381,6 +454,12 @@ def _select_breakdowns(measures: pd.DataFrame, spec: BreakdownTable) -> pd.DataF
         rows = rows.drop(columns="value").merge(
             figures.rename(columns={column: "value"}),
             on=["reporting_year", "service", "breakdown", "category"], how="left")
+    for column, measure in zip(("_largest", "_second"), spec.dominance_from or (),
+                               strict=False):  # none without dominance_from
+        source = measures[measures["measure"] == measure][
+            ["reporting_year", "service", "breakdown", "category", "value"]]
+        rows = rows.merge(source.rename(columns={"value": column}),
+                          on=["reporting_year", "service", "breakdown", "category"], how="left")
     if spec.group_by_measure:
         short = rows["measure"].map(GROUP_NAMES).fillna(
             rows["measure"].str.removeprefix(HEALTH_CHECK_STANDARD_PREFIX))
@@ -393,7 +472,7 @@ def protect_breakdown(rows: pd.DataFrame, spec: BreakdownTable, threshold: int) 
     """One year's rows of one breakdown table, with Total rows added where the categories
     partition the total, and `suppressed` after primary and secondary suppression."""
     columns = ["reporting_year", "service", "breakdown", "category", "value", "numerator"]
-    frame = rows[columns + (["_small"] if "_small" in rows else [])]
+    frame = rows[columns + [c for c in ("_small", "_largest", "_second") if c in rows]]
     frame = frame.assign(
         count=pd.to_numeric(frame["numerator"], errors="coerce").fillna(
             pd.to_numeric(frame["value"], errors="coerce") if spec.value_unit is None else np.nan
@@ -421,6 +500,11 @@ def protect_breakdown(rows: pd.DataFrame, spec: BreakdownTable, threshold: int) 
     if "_small" in frame:
         primary |= primary_suppressed(frame["_small"], threshold)
         frame = frame.drop(columns="_small")
+    margin = None
+    if "_largest" in frame:  # p% dominance on the magnitude (hours), and its margin
+        primary |= dominance_suppressed(frame["value"], frame["_largest"], frame["_second"])
+        margin = p_percent_margin(frame["_largest"])
+        frame = frame.drop(columns=["_largest", "_second"])
     if spec.kind == "people":
         primary = zero_pattern_suppressed(frame, ["reporting_year", "breakdown", "category"],
                                           frame["count"], primary)
@@ -431,11 +515,14 @@ def protect_breakdown(rows: pd.DataFrame, spec: BreakdownTable, threshold: int) 
         lambda b: any(b.startswith(p) for p in spec.public_totals)).astype(bool)
     # A population's Total is shown in several tables (starters by origin and by ethnicity):
     # hiding it in one as secondary suppression would be undone by another, so protection
-    # falls on the categories; a Total that is small itself stays [c] everywhere.
-    public = (public | is_total) & ~primary
+    # falls on the categories. A Total that is small itself stays [c] everywhere; where an
+    # exempt headline figure publishes it anyway (in post, leavers), the protection is
+    # computed knowing it.
+    public = public | (is_total & ~primary)
     frame["suppressed"] = secondary_suppress(frame[protected], primary, constraints, threshold,
-                                             fixed=public)
-    frame.attrs["constraints"] = constraints
+                                             fixed=public, margin=margin)
+    frame["suppressed"] |= primary & is_total
+    frame.attrs["constraints"] = Constraints(constraints)
     return frame
 
 

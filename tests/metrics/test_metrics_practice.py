@@ -245,3 +245,54 @@ def test_score_interval_is_clustered_by_respondent(polarity):
     assert value(polarity, "health_check_score_standard_3", "all") == mean
     assert value(polarity, "health_check_score_standard_3", "all", column="ci_lower") == (
         pytest.approx(mean - 1.959964 * variance ** 0.5))
+
+
+@pytest.mark.parametrize(
+    "service, per_worker",
+    [
+        # (compliant, eligible) months per worker, from the derivation above:
+        # children w1 (12, 12), w2 (0, 12), w3 (0, 11), w4 (1, 12), w5 (0, 5);
+        # adults w5 (1, 6), w6 (0, 12).
+        ("children", [(12, 12), (0, 12), (0, 11), (1, 12), (0, 5)]),
+        ("adults", [(1, 6), (0, 12)]),
+    ],
+)
+def test_supervision_interval_takes_the_worker_as_the_unit(measures, service, per_worker):
+    # Worker-months are not independent: the interval is Wilson's on the effective sample
+    # size r(1 - r) / v, with v the linearised variance of the ratio over workers,
+    # n / (n - 1) x Σ (y_i - r m_i)² / (Σm)². Children: r = 13/52 = 0.25, Σ residual² =
+    # 9² + 3² + 2.75² + 2² + 1.25² = 103.125, v = 1.25 x 103.125 / 52² , n_eff = 3.93
+    # (of 52 worker-months: a design effect of about 13).
+    y = [c for c, _ in per_worker]
+    m = [e for _, e in per_worker]
+    r = sum(y) / sum(m)
+    n = len(per_worker)
+    variance = n / (n - 1) * sum((yi - r * mi) ** 2 for yi, mi in per_worker) / sum(m) ** 2
+    n_effective = min(sum(m), r * (1 - r) / variance)
+    lower, upper = wilson(r * n_effective, n_effective)
+    assert value(measures, "supervision_compliance", service, column="ci_lower") == (
+        pytest.approx(100 * float(lower), rel=1e-9))
+    assert value(measures, "supervision_compliance", service, column="ci_upper") == (
+        pytest.approx(100 * float(upper), rel=1e-9))
+    # Wider than the Wilson interval that treats every worker-month as independent.
+    naive_lower, naive_upper = wilson(sum(y), sum(m))
+    assert upper - lower > naive_upper - naive_lower
+
+
+@pytest.mark.parametrize(
+    "service, category, largest, second",
+    [
+        # cpd hours in P by learner (see above): children w1 10; adults w6 6, w5 4;
+        # all w1 10, w6 6, w5 4. One learner: the second contribution is 0.
+        ("children", "cpd", 10, 0),
+        ("children", "mandatory", 5, 0),
+        ("adults", "cpd", 6, 4),
+        ("all", "cpd", 10, 6),
+    ],
+)
+def test_learning_hours_two_largest_contributions(measures, service, category, largest,
+                                                  second):
+    # For the p% dominance rule on published hours (docs/disclosure-control.md).
+    assert value(measures, "learning_hours_largest", service, "category", category) == largest
+    assert value(measures, "learning_hours_second_largest", service, "category",
+                 category) == second
