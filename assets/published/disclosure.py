@@ -400,15 +400,17 @@ def audit_feasible_ranges(
 def protected(
     ranges: pd.DataFrame, threshold: int, population: pd.Series | None = None
 ) -> pd.Series:
-    """A `[c]` is protected when its feasible range is at least `threshold` wide, or when it
-    runs from 0 to at least 1: the intruder cannot tell whether anyone is in the cell (in a
+    """A `[c]` is protected when its feasible range is at least `threshold` wide, when it
+    runs from 0 to at least 1, or when it is proved to be 0 (a suppressed zero: nobody is
+    disclosed): the intruder cannot tell whether anyone is in the cell (in a
     population smaller than the threshold, known from the exempt headline figures, no range can
     be wider than the population). `population` is accepted for callers that know it; the rule
     does not need it."""
     del population
     wide = ranges["width"] >= threshold - 1e-9
     from_zero = (ranges["lower"] <= 1e-9) & (ranges["upper"] >= 1 - 1e-9)
-    return ranges["feasible"] & (wide | from_zero)
+    zero = ranges["upper"] <= 1e-9  # a suppressed zero proved to be 0 discloses no one
+    return ranges["feasible"] & (wide | from_zero | zero)
 
 
 def p_percent_margin(largest: pd.Series, p: float = DOMINANCE_P) -> pd.Series:
