@@ -443,4 +443,87 @@ def random_authority(seed: int, year: int = 2025) -> pd.DataFrame:
                     count = int(counts.get(category, 0))
                     add(measure, scope, count, breakdown, category, numerator=count,
                         denominator=total)
+    # Learning hours by category of the workers in post (heavy-tailed: one person can
+    # dominate a category), with the two largest contributions for the p% rule.
+    in_post = spells[~spells["leaves"]]
+    hours = pd.DataFrame([
+        dict(id=person, service=service, category=category, hours=float(h))
+        for person, service in zip(in_post["id"], in_post["service"], strict=True)
+        for category, h in zip(LEARNING, rng.pareto(1.2, len(LEARNING)) * 6, strict=True)
+        if h > 3])
+    for scope in scopes:
+        if hours.empty:
+            break
+        mine = hours[hours["service"] == scope] if scope != "all" else hours
+        for category, g in mine.groupby("category"):
+            ranked = g.groupby("id")["hours"].sum().sort_values(ascending=False)
+            add("learning_hours_per_fte", scope, ranked.sum() / max(len(in_post), 1),
+                "category", category, numerator=ranked.sum(), unit="hours per fte")
+            add("learners_headcount", scope, len(ranked), "category", category,
+                numerator=len(ranked))
+            add("learning_hours_largest", scope, ranked.iloc[0], "category", category,
+                numerator=ranked.iloc[0], unit="hours")
+            add("learning_hours_second_largest", scope,
+                ranked.iloc[1] if len(ranked) > 1 else 0.0, "category", category, unit="hours")
     return pd.DataFrame(rows)
+
+
+LEARNING = ("mandatory", "cpd", "leadership")
+
+
+def learning_truth(measures: pd.DataFrame) -> pd.DataFrame:
+    """service, category, value (hours) and largest contribution of each learning cell."""
+    rows = measures[measures["breakdown"] == "category"]
+    hours = rows[rows["measure"] == "learning_hours_per_fte"][["service", "category",
+                                                               "numerator"]]
+    largest = rows[rows["measure"] == "learning_hours_largest"][["service", "category",
+                                                                 "value"]]
+    return hours.rename(columns={"numerator": "value"}).merge(
+        largest.rename(columns={"value": "largest"}), on=["service", "category"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Magnitudes (p% rule)
+
+
+def magnitude_findings(tables: dict[str, pd.DataFrame], truth: pd.DataFrame, p: float
+                       ) -> list[str]:
+    """Hidden learning-hours cells whose feasible range, from the published hours (to their
+    rounding) and all <= children + adults, does not reach p% of the cell's largest
+    contribution below and above its true value. `truth`: service, category, value (hours)
+    and largest, from the generated data (the intruder does not need them; the check does)."""
+    table = tables.get("learning_hours_by_category")
+    if table is None or table.empty:
+        return []
+    cells = table.reset_index(drop=True)
+    hidden = cells["value"].astype(str).eq(CONFIDENTIAL).to_numpy()
+    known = pd.to_numeric(cells["value"].where(~hidden), errors="coerce").to_numpy(float)
+    n = len(cells)
+    rows = []
+    for _category, g in cells.groupby("category").indices.items():
+        by = dict(zip(cells["service"].to_numpy()[g], g, strict=True))
+        if "all" in by:
+            row = np.zeros(n)
+            for s in ("children", "adults"):
+                if s in by:
+                    row[by[s]] = 1.0
+            row[by["all"]] = -1.0
+            rows.append(row)
+    lower = np.where(hidden, 0.0, np.nan_to_num(known) - 0.05)  # published to 1 d.p.
+    upper = np.where(hidden, 10.0**6, np.nan_to_num(known) + 0.05)
+    system = LinearConstraint(np.array(rows).reshape(len(rows), n), 0, np.inf) if rows else []
+    truth = truth.set_index(["service", "category"])
+    found = []
+    for i in np.flatnonzero(hidden):
+        key = (cells.at[i, "service"], cells.at[i, "category"])
+        value, largest = truth.loc[key, "value"], truth.loc[key, "largest"]
+        objective = np.zeros(n)
+        objective[i] = 1.0
+        low = milp(objective, constraints=system, bounds=Bounds(lower, upper)).fun
+        high = -milp(-objective, constraints=system, bounds=Bounds(lower, upper)).fun
+        need = p / 100 * largest
+        if value - low < need - 1e-6 or high - value < need - 1e-6:
+            found.append(f"learning_hours_by_category: {key} = {value:g} is pinned to "
+                         f"[{low:g}, {high:g}], within {p:g}% of its largest contribution "
+                         f"({largest:g})")
+    return found

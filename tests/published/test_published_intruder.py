@@ -9,25 +9,31 @@ import time
 
 import pandas as pd
 import pytest
-from intruder import attack, group_patterns, random_authority, relations, zero_patterns
+from intruder import (
+    attack,
+    group_patterns,
+    learning_truth,
+    magnitude_findings,
+    random_authority,
+    relations,
+    zero_patterns,
+)
 
-from assets.published.disclosure import CONFIDENTIAL
+from assets.published.disclosure import CONFIDENTIAL, DOMINANCE_P
 from assets.published.tables import apply_category_schemes, protect_year
 
 THRESHOLD = 5
 AUTHORITIES = 200
 
 
-def _published(seed: int) -> dict[str, pd.DataFrame]:
-    return protect_year(random_authority(seed), 2025, THRESHOLD)
-
-
 @pytest.mark.slow
 def test_intruder_on_random_small_authorities():
     started, cpu = time.monotonic(), time.process_time()
     failures, suppressed = [], 0
+    dominated = 0
     for seed in range(AUTHORITIES):
-        tables = _published(seed)
+        measures = random_authority(seed)
+        tables = protect_year(measures, 2025, THRESHOLD)
         suppressed += sum(int((t.get("count", pd.Series(dtype=object)).astype(str)
                                == CONFIDENTIAL).sum()) for t in tables.values())
         system = relations(tables)
@@ -36,6 +42,11 @@ def test_intruder_on_random_small_authorities():
         failures += [f"authority {seed}: zero pattern {z}" for z in zero_patterns(tables, system)]
         failures += [f"authority {seed}: group disclosure {g}"
                      for g in group_patterns(tables, THRESHOLD)]
+        failures += [f"authority {seed}: p% {m}" for m in magnitude_findings(
+            tables, learning_truth(measures), DOMINANCE_P)]
+        dominated += int((tables["learning_hours_by_category"]["value"].astype(str)
+                          == CONFIDENTIAL).sum())
+    assert dominated > 0, "some learning-hours cells should need protection"
     assert suppressed > AUTHORITIES, "the random authorities should need suppression"
     assert not failures, "\n".join(failures[:20])
     # The budget is 3 minutes of this process's CPU time: on a shared machine the wall time
@@ -131,3 +142,33 @@ def test_mover_zero_pattern_is_closed_by_suppressing_the_zero():
     assert table[("adults", black)] == 0
     assert zero_patterns(tables) == []
     assert attack(tables, THRESHOLD) == []
+
+
+def test_p_percent_protection_of_hours_and_a_planted_magnitude_leak():
+    # Children's cpd: 95 of 100 hours are one person's (p% rule: [c]). all (180) <= children
+    # + adults: with adults' 80 hours published, children's would be at least 100, its true
+    # value, so the protection hides adults' too; planting adults' hours back pins it.
+    rows = []
+    for service, (learners, hours, largest, second) in {
+            "children": (7, 100, 95, 3), "adults": (8, 80, 15, 12),
+            "all": (15, 180, 95, 15)}.items():
+        for measure, value, numerator in (
+                ("learners_headcount", learners, learners),
+                ("learning_hours_per_fte", hours / 10, hours),
+                ("learning_hours_largest", largest, largest),
+                ("learning_hours_second_largest", second, second)):
+            rows.append(dict(reporting_year=2025, measure=measure, service=service,
+                             breakdown="category", category="cpd", month_end=None,
+                             value=float(value), numerator=float(numerator), denominator=None,
+                             unit="hours", ci_lower=None, ci_upper=None))
+    measures = pd.DataFrame(rows)
+    tables = protect_year(measures, 2025, THRESHOLD)
+    truth = learning_truth(measures)
+    hours = tables["learning_hours_by_category"]
+    assert (hours.set_index("service")["value"] == CONFIDENTIAL).tolist() == [True, True, False]
+    assert magnitude_findings(tables, truth, DOMINANCE_P) == []
+    planted = hours.copy()
+    planted.loc[planted["service"] == "adults", "value"] = 80.0
+    found = magnitude_findings(dict(tables, learning_hours_by_category=planted), truth,
+                               DOMINANCE_P)
+    assert len(found) == 1 and "children" in found[0], found

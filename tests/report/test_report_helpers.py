@@ -289,3 +289,16 @@ def test_report_measures_doc_nests_under_the_appendix_heading():
     for measure in MEASURES.values():
         assert f"(`{measure.name}`)" in text and measure.definition in text
     assert "### Choices we made" in text
+
+
+def test_table_notes_explain_service_totals_and_combined_rows():
+    from assets.report.support.formatting import COMBINED_NOTE, SERVICE_TOTALS_NOTE, notes_for
+
+    by_service = pd.DataFrame({"Reason": ["Resignation", "Other reasons (combined)", "Total"],
+                               "Children's": ["10", "10", "20"], "Adults'": ["6", "7", "13"],
+                               "Both services": ["16", "15", "31"]})
+    note = str(notes_for(by_service))
+    assert SERVICE_TOTALS_NOTE in note and COMBINED_NOTE.split(";")[0] in note
+    assert "[c]" not in note  # no shorthand in the table, none explained
+    one_service = pd.DataFrame({"Group": ["White", "Total"], "Staff in post": ["178", "268"]})
+    assert str(notes_for(one_service)) == ""
