@@ -36,6 +36,9 @@ LGA = (
     "Health Check"
 )
 LGA_S5 = "LGA employer standard 5 (supervision at least monthly; more often for newly qualified)"
+ASYE_FRAMEWORK = ("LGA employer standard 5 (2020), local.gov.uk: newly qualified social workers "
+                  "supervised at least weekly for the first 6 weeks, at least fortnightly for "
+                  "the first 6 months, then at least monthly")
 ASYE = "Skills for Care / DfE ASYE framework (protected caseload); cap from authority.yml"
 TIMELY = (
     "DfE, Working Together to Safeguard Children (single assessment within 45 working days); "
@@ -157,7 +160,12 @@ _CORE = [
     Measure("supervision_compliance", "percent", _P,
             "100 × compliant worker-months / eligible worker-months (agency included). Eligible: "
             "a spell in post on the first and last day of a calendar month inside P; compliant: "
-            "≥ 1 session in the month (≥ 2 when the spell has asye = 1).", LGA_S5, interval="clustered",
+            "≥ 1 session in the month; for a spell with asye = 1, every interval of the ASYE "
+            "supervision schedule (authority.yml asye_supervision; by default the ASYE "
+            "framework: weekly for 6 weeks, fortnightly to 6 months, then monthly, from the "
+            "spell's role_start_date) that overlaps the month holds a session (an interval "
+            "still open at R is not judged). Interval clustered by worker.", ASYE_FRAMEWORK,
+            interval="clustered",
             count_kind="people"),
     Measure("asye_caseload_within_cap", "percent", _P,
             "100 × directly employed asye = 1 spells in post at R whose worker holds at most the "

@@ -104,6 +104,30 @@ def timescales_frame(config: AuthorityConfig) -> pd.DataFrame:
     )
 
 
+def asye_schedule_frame(config: AuthorityConfig) -> pd.DataFrame:
+    """One row per phase of the ASYE supervision schedule (authority.yml `asye_supervision`):
+    phase (1, 2, ...), until and every as days and months (weeks are 7 days; NULL until for
+    the last phase, which runs on)."""
+
+    def span(value: dict | None, unit: str) -> int | None:
+        if value is None:
+            return None
+        if unit == "days":
+            return value["days"] if "days" in value else (
+                7 * value["weeks"] if "weeks" in value else None)
+        return value.get("months")
+
+    phases = list(config.asye_supervision)
+    return pd.DataFrame({
+        "phase": pd.Series(range(1, len(phases) + 1), dtype="int32"),
+        "until_days": pd.Series([span(p.get("until"), "days") for p in phases], dtype="Int32"),
+        "until_months": pd.Series([span(p.get("until"), "months") for p in phases],
+                                  dtype="Int32"),
+        "every_days": pd.Series([span(p["every"], "days") for p in phases], dtype="Int32"),
+        "every_months": pd.Series([span(p["every"], "months") for p in phases], dtype="Int32"),
+    })
+
+
 def _calendar_years(con: duckdb.DuckDBPyConnection, years: list[int]) -> tuple[int, int]:
     first, last = min(years) - 2, max(years) + 1
     if "assessments" in existing_tables(con, "raw"):
@@ -145,7 +169,8 @@ def build_staging(con: duckdb.DuckDBPyConnection, config: AuthorityConfig) -> li
         """
     )
     _replace_table(con, "timescales", timescales_frame(config))
-    built = ["periods", "calendar", "timescales"]
+    _replace_table(con, "asye_schedule", asye_schedule_frame(config))
+    built = ["periods", "calendar", "timescales", "asye_schedule"]
     raw = existing_tables(con, "raw")
     for model, needs in MODELS.items():
         if not set(needs) <= raw:

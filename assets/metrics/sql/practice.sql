@@ -100,7 +100,8 @@ grades as (
 ),
 
 measures as (
-    -- LGA employer standard 5: supervision at least monthly (twice a month in the ASYE).
+    -- LGA employer standard 5: supervision at least monthly; ASYE spells on the ASYE
+    -- framework's schedule (staging.worker_months).
     -- Eligible worker-months, agency included.
     select scope, 'supervision_compliance' as measure, null as breakdown, null as category,
         value, numerator, denominator, ci_lower, ci_upper
