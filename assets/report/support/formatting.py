@@ -33,9 +33,10 @@ TABLE_NOTE = {
 
 # Under every table with service columns (issue 15 item 5; docs/disclosure-control.md).
 SERVICE_TOTALS_NOTE = (
-    "a person is counted once in both services: a social worker who moved between children's "
-    "and adults' services in the year is a leaver in one and a starter in the other, and one "
-    "who works in both is in each, so the two services can add up to more than both services")
+    "both services counts each person once: a social worker who moved between children's and "
+    "adults' services in the year (a leaver in one, a starter in the other) or works in both "
+    "is in each service's figures but once in both services', so counts for the two "
+    "services can add up to more than both services")
 COMBINED_NOTE = (
     "a '(combined)' row or a wider band groups categories that would each hold too few "
     "people in a service to publish (and, where that was still too few, the next smallest "
