@@ -29,6 +29,15 @@ class AuthorityConfig:
             "care_act_assessment": {"days": 28, "basis": "calendar"},
         }
     )
+    # ASYE supervision schedule from the ASYE spell's role_start_date (docs/measures.md): each
+    # phase runs `until` weeks or months after the start (the last runs on), with a session
+    # due every `every` days or months. Default: the ASYE framework (Skills for Care), weekly
+    # for the first 6 weeks, fortnightly to 6 months, then monthly.
+    asye_supervision: tuple = (
+        {"until": {"weeks": 6}, "every": {"days": 7}},
+        {"until": {"months": 6}, "every": {"days": 14}},
+        {"every": {"months": 1}},
+    )
     suppression_threshold: int = 5
     benchmark_vintage: str = ""
     code_maps: dict = field(default_factory=dict)
@@ -80,6 +89,13 @@ def load_config(path: str | Path) -> AuthorityConfig:
         raise UnusableInput(
             _problem(path, "CONFIG-003", f"Setting '{where}' is invalid: {err.message}.", value=str(err.instance)[:80])
         )
+    schedule = data.get("asye_supervision")
+    if schedule is not None and (any("until" not in phase for phase in schedule[:-1])
+                                 or "until" in schedule[-1]):
+        raise UnusableInput(_problem(
+            path, "CONFIG-003", "Setting 'asye_supervision' is invalid: every phase but the "
+            "last needs `until` (weeks or months after the ASYE start), and the last runs on "
+            "without one.", value=str(schedule)[:80]))
     config = AuthorityConfig(**data, source_path=str(path))
     resolve_peers(config)  # an unknown LA code, region or neighbour is an error naming it
     return config

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 UNITS = (
     "percent", "fte", "headcount", "days per fte", "cases per fte", "hours per fte",
-    "score 0-100", "hours per week", "count",
+    "score 0-100", "hours per week", "count", "hours",
 )
 
 DFE = (
@@ -36,6 +36,9 @@ LGA = (
     "Health Check"
 )
 LGA_S5 = "LGA employer standard 5 (supervision at least monthly; more often for newly qualified)"
+ASYE_FRAMEWORK = ("LGA employer standard 5 (2020), local.gov.uk: newly qualified social workers "
+                  "supervised at least weekly for the first 6 weeks, at least fortnightly for "
+                  "the first 6 months, then at least monthly")
 ASYE = "Skills for Care / DfE ASYE framework (protected caseload); cap from authority.yml"
 TIMELY = (
     "DfE, Working Together to Safeguard Children (single assessment within 45 working days); "
@@ -89,9 +92,10 @@ INTERVALS = {
     "a change between years has Newcombe's hybrid score interval.",
     "poisson": "95% exact Poisson interval on the number of leavers behind the rate, scaled to "
     "the rate (events over exposure); a change between years has the MOVER interval.",
-    "clustered": "95% interval with the respondent as the unit (linearised variance of a ratio "
-    "over respondents, so a design effect for answers that come several to a respondent); a "
-    "change between years has the MOVER interval.",
+    "clustered": "95% interval with the respondent (survey) or the worker (supervision) as the "
+    "unit (linearised variance of a ratio over respondents or workers, so a design effect for "
+    "answers or worker-months that come several to a person); a change between years has the "
+    "MOVER interval.",
     "none": "No interval: the report gives the figures ('from X to Y') without a direction "
     "word.",
 }
@@ -159,7 +163,12 @@ _CORE = [
     Measure("supervision_compliance", "percent", _P,
             "100 × compliant worker-months / eligible worker-months (agency included). Eligible: "
             "a spell in post on the first and last day of a calendar month inside P; compliant: "
-            "≥ 1 session in the month (≥ 2 when the spell has asye = 1).", LGA_S5, interval="wilson",
+            "≥ 1 session in the month; for a spell with asye = 1, every interval of the ASYE "
+            "supervision schedule (authority.yml asye_supervision; by default the ASYE "
+            "framework: weekly for 6 weeks, fortnightly to 6 months, then monthly, from the "
+            "spell's role_start_date) that overlaps the month holds a session (an interval "
+            "still open at R is not judged). Interval clustered by worker.", ASYE_FRAMEWORK,
+            interval="clustered",
             count_kind="people"),
     Measure("asye_caseload_within_cap", "percent", _P,
             "100 × directly employed asye = 1 spells in post at R whose worker holds at most the "
@@ -235,6 +244,14 @@ _BREAKDOWN_ONLY = [
             "category (breakdown: category); published beside the category's hours so that "
             "disclosure control can see how many people a cell describes.", LOCAL,
             count_kind="people", breakdown_only=True),
+    Measure("learning_hours_largest", "hours", _L,
+            "The most hours one worker (in post at R, directly employed) completed in P in the "
+            "category (breakdown: category); not published: the p% dominance rule reads it.",
+            LOCAL, breakdown_only=True),
+    Measure("learning_hours_second_largest", "hours", _L,
+            "The second most hours one worker completed in P in the category (0 with one "
+            "learner); not published: the p% dominance rule reads it.", LOCAL,
+            breakdown_only=True),
     Measure("audits_count", "count", _P, "Audits in P with the grade (breakdown: grade).",
             LOCAL, count_kind="cases", breakdown_only=True),
     Measure("audits_share", "percent", _P, "100 × audits in P with the grade / audits in P.",
@@ -391,6 +408,8 @@ _TITLES = {
     "leavers_headcount": "Leavers (people), by category",
     "leavers_share": "Share of leavers, by category",
     "learners_headcount": "People who completed learning, by category",
+    "learning_hours_largest": "Largest one worker's learning hours, by category",
+    "learning_hours_second_largest": "Second largest one worker's learning hours, by category",
     "audits_count": "Audits, by grade",
     "audits_share": "Share of audits, by grade",
 }
@@ -398,7 +417,7 @@ _UNITS_SHOWN = {
     "percent": "percentage", "fte": "FTE", "headcount": "people (headcount)",
     "days per fte": "days per FTE", "cases per fte": "cases per FTE",
     "hours per fte": "hours per FTE", "score 0-100": "score from 0 to 100",
-    "hours per week": "hours a week", "count": "number",
+    "hours per week": "hours a week", "count": "number", "hours": "hours",
 }  # fmt: skip
 _COUNTS = {"people": "people", "cases": "cases", "responses": "survey responses"}
 
@@ -463,7 +482,9 @@ def render_markdown() -> str:
         "Each entry names its interval method: a Wilson interval for a true proportion of a "
         "count; an exact Poisson interval for turnover (leavers over FTE or headcount in "
         "post); an interval with the respondent as the unit for the health check (answers "
-        "come several to a respondent); or none (FTE ratios of posts, days lost, caseloads, "
+        "come several to a respondent) and with the worker as the unit for supervision "
+        "compliance (worker-months come several to a worker); or none (FTE ratios of posts, "
+        "days lost, caseloads, "
         "the response rate of a survey sent to everyone). The workforce figures are a census: "
         "their intervals describe year-to-year variation. A change between years combines the "
         "two years' intervals (Newcombe for proportions, MOVER otherwise); the report says a "

@@ -68,6 +68,14 @@ class Total:
         return (*self.parts, self.total)
 
 
+class Constraints(tuple):
+    """A frame's constraints, kept in `DataFrame.attrs`: shared, not deep-copied, by every
+    frame pandas derives from it (they are immutable)."""
+
+    def __deepcopy__(self, memo: dict) -> Constraints:
+        return self
+
+
 # ---------------------------------------------------------------------------------------------
 # Primary suppression
 
@@ -92,11 +100,25 @@ def category_totals(
 ) -> list[Total]:
     """One constraint per group: its category rows sum to its `total_label` row."""
     out = []
-    for _, group in frame.groupby(list(group_cols), sort=True, dropna=False):
-        is_total = group[category_col] == total_label
+    labels = frame.index.to_numpy()
+    is_total_all = (frame[category_col] == total_label).to_numpy()
+    for positions in _groups(frame, group_cols):
+        is_total = is_total_all[positions]
         if is_total.sum() == 1 and (~is_total).any():
-            out.append(Total(group.index[is_total][0], tuple(group.index[~is_total])))
+            out.append(Total(labels[positions[is_total][0]],
+                             tuple(labels[positions[~is_total]].tolist())))
     return out
+
+
+def _groups(frame: pd.DataFrame, key_cols: Sequence[str]) -> list[np.ndarray]:
+    """Row positions of each group, in key order (a loop over groups, not data rows)."""
+    indices = frame.groupby(list(key_cols), sort=True, dropna=False).indices
+    return [np.asarray(indices[key]) for key in sorted(indices, key=str)]
+
+
+def _by_service(frame: pd.DataFrame, positions: np.ndarray) -> dict[str, Hashable]:
+    services = frame["service"].to_numpy()[positions]
+    return dict(zip(services.tolist(), frame.index.to_numpy()[positions].tolist(), strict=True))
 
 
 def service_totals(
@@ -106,10 +128,10 @@ def service_totals(
     for populations of people where a move between services or a worker in both services
     counts once in `all` (`movers`), children + adults − movers = all: `all` ≤ the sum."""
     out = []
-    for _, group in frame.groupby(list(key_cols), sort=True, dropna=False):
-        services = pd.Series(group.index, index=group["service"].to_numpy())
-        if "all" in services.index and services.index.isin(["children", "adults"]).any():
-            parts = tuple(services[services.index.isin(["children", "adults"])])
+    for positions in _groups(frame, key_cols):
+        services = _by_service(frame, positions)
+        parts = tuple(services[s] for s in services if s in ("children", "adults"))
+        if "all" in services and parts:
             out.append(Total(services["all"], parts, at_most=movers))
     return out
 
@@ -122,12 +144,12 @@ def zero_pattern_suppressed(
     category. Returns the widened mask."""
     counts = pd.to_numeric(counts, errors="coerce")
     out = suppressed.copy()
-    for _, group in frame.groupby(list(key_cols), sort=True, dropna=False):
-        services = pd.Series(group.index, index=group["service"].to_numpy())
-        if "all" not in services.index:
+    for positions in _groups(frame, key_cols):
+        services = _by_service(frame, positions)
+        if "all" not in services:
             continue
         whole = services["all"]
-        parts = services[services.index.isin(["children", "adults"])].tolist()
+        parts = [services[s] for s in services if s in ("children", "adults")]
         if counts[whole] == 0 and any(counts[p] > 0 for p in parts):
             out[whole] = True
     return out
@@ -181,14 +203,11 @@ def equal_value_links(frame: pd.DataFrame, rows: pd.Index, value_col: str) -> li
 # LP audit
 
 
-def _feasible_ranges(
-    values: pd.Series, hidden: pd.Series, totals: Sequence[Total], lower: float
-) -> pd.DataFrame:
-    """Min and max of each hidden cell given the published cells and the constraints
-    (equalities, and `at_most` relations as total ≤ Σ parts)."""
-    hidden_cells = list(values.index[hidden.to_numpy()])
-    free_cells = list(values.index[(~hidden & values.isna()).to_numpy()])  # [x]/[z]: unknown
-    variables = hidden_cells + free_cells
+def _linear_system(
+    values: pd.Series, variables: list, totals: Sequence[Total]
+) -> tuple[list[np.ndarray], list[float], list[np.ndarray], list[float]]:
+    """The constraints on `variables` (unknown cells) with the published cells moved to the
+    right-hand side: equalities, and `at_most` relations as total − Σ parts ≤ 0."""
     position = {cell: i for i, cell in enumerate(variables)}
     eq_rows, eq_rhs, ub_rows, ub_rhs = [], [], [], []
     for constraint in totals:
@@ -201,29 +220,158 @@ def _feasible_ranges(
                 constant += sign * float(values[cell])
         if not coefficients.any():
             continue
-        if constraint.at_most:  # total − Σ parts ≤ 0
+        if constraint.at_most:
             ub_rows.append(-coefficients)
             ub_rhs.append(constant)
         else:
             eq_rows.append(coefficients)
             eq_rhs.append(-constant)
-    bounds = [(lower, None)] * len(hidden_cells) + [(0.0, None)] * len(free_cells)
+    return eq_rows, eq_rhs, ub_rows, ub_rhs
+
+
+def _components(variables: list, totals: Sequence[Total]) -> list[list]:
+    """Unknown cells linked, directly or through other unknown cells, by a constraint: each
+    component's ranges depend only on its own cells and the published numbers."""
+    parent = {cell: cell for cell in variables}
+
+    def root(cell):
+        while parent[cell] != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    for constraint in totals:
+        linked = [c for c in dict.fromkeys(constraint.cells) if c in parent]
+        for other in linked[1:]:
+            parent[root(other)] = root(linked[0])
+    groups: dict = {}
+    for cell in variables:
+        groups.setdefault(root(cell), []).append(cell)
+    return list(groups.values())
+
+
+def _component_ranges(
+    values: pd.Series, cells: list, hidden: frozenset, totals: Sequence[Total], lower: float,
+    threshold: int | None = None,
+) -> list[tuple]:
+    """(cell, lower, upper, feasible) for the hidden cells of one component."""
+    if not hidden:
+        return []
+    eq_rows, eq_rhs, ub_rows, ub_rhs = _linear_system(values, cells, totals)
+    floors = np.array([lower if c in hidden else 0.0 for c in cells])
+    if not eq_rows and not ub_rows:  # nothing links the cell: anything from its floor up
+        return [(cell, floors[i], np.inf, True) for i, cell in enumerate(cells) if cell in hidden]
+    if len(eq_rows) == 1 and not ub_rows and len(set(np.sign(eq_rows[0][eq_rows[0] != 0]))) == 1:
+        # One sum of unknown cells, all with the same sign, is published: each runs from its
+        # floor to that sum less the other cells' floors (exact, no solver needed); every
+        # cell of a one-constraint component is in that constraint.
+        row = eq_rows[0] * np.sign(eq_rows[0].sum())
+        total = eq_rhs[0] * np.sign(eq_rows[0].sum())
+        feasible = total >= floors[row != 0].sum() - 1e-9
+        out = []
+        for i, cell in enumerate(cells):
+            if cell in hidden:
+                top = total - (floors[row != 0].sum() - floors[i])
+                bottom = top if (row != 0).sum() == 1 else floors[i]  # a lone unknown is pinned
+                out.append((cell, bottom if feasible else np.nan,
+                            top if feasible else np.nan, bool(feasible)))
+        return out
     system = {
         "A_eq": np.array(eq_rows) if eq_rows else None,
         "b_eq": np.array(eq_rhs) if eq_rows else None,
         "A_ub": np.array(ub_rows) if ub_rows else None,
         "b_ub": np.array(ub_rhs) if ub_rows else None,
     }
-    result = []
-    for cell in hidden_cells:
-        objective = np.zeros(len(variables))
-        objective[position[cell]] = 1.0
-        low = linprog(objective, bounds=bounds, method="highs", **system)
-        high = linprog(-objective, bounds=bounds, method="highs", **system)
+    bounds = [(f, None) for f in floors]
+    # Each solution is a feasible point: the values it gives other cells are inside their
+    # ranges. When only protection matters (`threshold`), a cell already seen across a
+    # protected span needs no solve of its own; its range is then reported as that span.
+    seen_low, seen_high = np.full(len(cells), np.inf), np.full(len(cells), -np.inf)
+    if threshold is not None:
+        # Points to start from: the true values...
+        truth = values.reindex(cells).to_numpy(dtype=float)
+        if not np.isnan(truth).any():
+            seen_low, seen_high = truth.copy(), truth.copy()
+        # Then, while it helps, the point with the least (most) in total over the cells not
+        # yet seen low (high) enough: one solve settles many cells. Capped at 10^6, every
+        # such point is still one the intruder cannot rule out.
+        capped = [(f, 1e6) for f in floors]
+        is_hidden = np.array([c in hidden for c in cells])
+        for _ in range(len(cells)):
+            open_ = is_hidden & ~_protected_span(seen_low, seen_high, threshold)
+            if not open_.any():
+                break
+            before = open_.sum()
+            for direction in (1.0, -1.0):
+                point = linprog(np.where(open_, direction, 0.0), bounds=capped,
+                                method="highs", **system)
+                if point.status == 0:
+                    np.minimum(seen_low, point.x, out=seen_low)
+                    np.maximum(seen_high, point.x, out=seen_high)
+            if (is_hidden & ~_protected_span(seen_low, seen_high, threshold)).sum() == before:
+                break
+    out = []
+    for i, cell in enumerate(cells):
+        if cell not in hidden:
+            continue
+        if threshold is not None and _protected_span(seen_low[i], seen_high[i], threshold):
+            out.append((cell, seen_low[i], seen_high[i], True))
+            continue
+        objective = np.zeros(len(cells))
+        objective[i] = 1.0
+        results = {}
+        for name, sign in (("low", 1.0), ("high", -1.0)):
+            results[name] = linprog(sign * objective, bounds=bounds, method="highs", **system)
+            for result in results.values():
+                if result.status == 0:
+                    np.minimum(seen_low, result.x, out=seen_low)
+                    np.maximum(seen_high, result.x, out=seen_high)
+            if (threshold is not None and results["low"].status == 0
+                    and _protected_span(seen_low[i], seen_high[i], threshold)):
+                break  # the minimum is exact, and a point as high as needed is known
+        low, high = results["low"], results.get("high")
+        if high is None:
+            out.append((cell, low.fun, seen_high[i], True))
+            continue
         feasible = low.status == 0 and high.status in (0, 3)  # 3: unbounded above
         upper = np.inf if high.status == 3 else (-high.fun if feasible else np.nan)
-        result.append((cell, low.fun if feasible else np.nan, upper, feasible))
-    ranges = pd.DataFrame(result, columns=["cell", "lower", "upper", "feasible"]).set_index("cell")
+        out.append((cell, low.fun if feasible else np.nan, upper, feasible))
+    return out
+
+
+def _protected_span(low: float, high: float, threshold: int) -> bool:
+    return (high - low >= threshold - 1e-9) | ((low <= 1e-9) & (high >= 1 - 1e-9))
+
+
+def _feasible_ranges(
+    values: pd.Series, hidden: pd.Series, totals: Sequence[Total], lower: float,
+    cache: dict | None = None, threshold: int | None = None,
+) -> pd.DataFrame:
+    """Min and max of each hidden cell given the published cells and the constraints
+    (equalities, and `at_most` relations as total ≤ Σ parts), solved per connected component
+    of unknown cells. `cache` (component -> ranges) carries solved components between calls
+    with the same values and constraints, so adding one suppression re-solves one component.
+    With a `threshold`, a range may be reported narrower than it is, but never as protected
+    when it is not (see `_component_ranges`)."""
+    hidden_cells = list(values.index[hidden.to_numpy()])
+    free_cells = list(values.index[(~hidden & values.isna()).to_numpy()])  # [x]/[z]: unknown
+    variables = hidden_cells + free_cells
+    hidden_set = frozenset(hidden_cells)
+    touching: dict = {}
+    for constraint in totals:
+        for cell in dict.fromkeys(constraint.cells):
+            touching.setdefault(cell, []).append(constraint)
+    cache = {} if cache is None else cache
+    result = []
+    for component in _components(variables, totals):
+        key = (tuple(component), frozenset(c for c in component if c in hidden_set))
+        if key not in cache:
+            linked = list({id(t): t for c in component for t in touching.get(c, ())}.values())
+            cache[key] = _component_ranges(values, component, key[1], linked, lower, threshold)
+        result.extend(cache[key])
+    ranges = pd.DataFrame(result, columns=["cell", "lower", "upper", "feasible"])
+    ranges = ranges.set_index("cell").reindex(hidden_cells)
+    ranges["feasible"] = ranges["feasible"].fillna(False).astype(bool)
     ranges["width"] = ranges["upper"] - ranges["lower"]
     return ranges
 
@@ -252,15 +400,31 @@ def audit_feasible_ranges(
 def protected(
     ranges: pd.DataFrame, threshold: int, population: pd.Series | None = None
 ) -> pd.Series:
-    """A `[c]` is protected when its feasible range is at least `threshold` wide, or when it
-    runs from 0 to at least 1: the intruder cannot tell whether anyone is in the cell (in a
+    """A `[c]` is protected when its feasible range is at least `threshold` wide, when it
+    runs from 0 to at least 1, or when it is proved to be 0 (a suppressed zero: nobody is
+    disclosed): the intruder cannot tell whether anyone is in the cell (in a
     population smaller than the threshold, known from the exempt headline figures, no range can
     be wider than the population). `population` is accepted for callers that know it; the rule
     does not need it."""
     del population
     wide = ranges["width"] >= threshold - 1e-9
     from_zero = (ranges["lower"] <= 1e-9) & (ranges["upper"] >= 1 - 1e-9)
-    return ranges["feasible"] & (wide | from_zero)
+    zero = ranges["upper"] <= 1e-9  # a suppressed zero proved to be 0 discloses no one
+    return ranges["feasible"] & (wide | from_zero | zero)
+
+
+def p_percent_margin(largest: pd.Series, p: float = DOMINANCE_P) -> pd.Series:
+    """How far a hidden magnitude cell's feasible range must reach below and above its true
+    value: p% of its largest contribution (the p% rule's protection for secondary cells)."""
+    return p / 100 * pd.to_numeric(largest, errors="coerce").fillna(0.0)
+
+
+def margin_kept(ranges: pd.DataFrame, values: pd.Series, margin: pd.Series) -> pd.Series:
+    """True where a `[c]`'s range reaches `margin` below and above its true value."""
+    need = margin.reindex(ranges.index).fillna(0.0)
+    truth = pd.to_numeric(values, errors="coerce").reindex(ranges.index)
+    reach = np.minimum(truth - ranges["lower"], ranges["upper"] - truth)
+    return (need <= 0) | (reach >= need - 1e-9)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,9 +454,10 @@ def _group_needs_more(
     if len(hidden) == 1:
         return True
     if len(hidden) >= 2 and not suppressed[constraint.total]:
-        # The hidden parts' sum is public; each part's range is that sum minus the others' floor.
-        hidden_sum = float(values[hidden].sum())
-        return hidden_sum - lower * len(hidden) < threshold
+        # The hidden parts' sum is public; each part runs from its floor to that sum less the
+        # others' floors: protected when that is the threshold wide, or from 0 to at least 1.
+        spare = sum(float(values[cell]) for cell in hidden) - lower * len(hidden)
+        return spare < threshold and not (lower <= 1e-9 and spare >= 1)
     return False
 
 
@@ -301,7 +466,8 @@ def _propagate(
     fixed: frozenset = frozenset(),
 ) -> pd.Series:
     """Heuristic pass, repeated until stable so that suppressions spread across linked groups."""
-    suppressed = suppressed.copy()
+    index = suppressed.index
+    values, suppressed = values.to_dict(), suppressed.to_dict()  # fast lookups by label
     changed = True
     while changed:
         changed = False
@@ -312,7 +478,7 @@ def _propagate(
                     break
                 suppressed[cell] = True
                 changed = True
-    return suppressed
+    return pd.Series(suppressed, index=index, dtype=bool)
 
 
 def secondary_suppress(
@@ -323,23 +489,34 @@ def secondary_suppress(
     lower: float = SUPPRESSED_LOWER_BOUND,
     population: pd.Series | None = None,
     fixed: pd.Series | None = None,
+    margin: pd.Series | None = None,
 ) -> pd.Series:
     """Extend the primary `suppressed` mask so that no `[c]` can be recovered from `totals`.
 
     `values` are the true, unrounded quantities the constraints add up (counts, or hours);
     `population` the size of the population each cell belongs to (see `protected`); `fixed`
     marks cells whose value the intruder knows from elsewhere (an exempt headline figure):
-    they are never suppressed, so protection falls on other cells."""
+    they are never suppressed, so protection falls on other cells. `margin` (magnitude cells
+    under the p% rule): how far below and above its true value each `[c]`'s range must reach
+    (p% of its largest contribution, `p_percent_margin`)."""
     values = pd.to_numeric(values, errors="coerce")
     suppressed = suppressed.fillna(False).astype(bool)
     known = frozenset() if fixed is None else frozenset(fixed.index[fixed.fillna(False)])
     suppressed[list(known)] = False
     if not totals or not suppressed.any():
         return suppressed
+    cache: dict = {}
+    margin = None if margin is None else pd.to_numeric(margin, errors="coerce").fillna(0.0)
+    needs_margin = margin is not None and bool((margin[suppressed] > 0).any())
     while True:
         suppressed = _propagate(values, suppressed, totals, threshold, lower, known)
-        ranges = _feasible_ranges(values, suppressed, totals, lower)
-        failing = ranges.index[ranges["feasible"] & ~protected(ranges, threshold, population)]
+        # Margins need exact ranges (no shortcut through seen points).
+        ranges = _feasible_ranges(values, suppressed, totals, lower, cache,
+                                  None if needs_margin else threshold)
+        ok = protected(ranges, threshold, population)
+        if margin is not None:
+            ok &= margin_kept(ranges, values, margin)
+        failing = ranges.index[ranges["feasible"] & ~ok]
         added = None
         for cell in failing:  # loops over suppressed cells, not data rows
             groups = sorted(

@@ -10,22 +10,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
+from fnmatch import fnmatchcase, translate
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from assets.candidate.contract import AGE_BANDS, CBDS_ETHNICITY, HR_WORKFORCE
 from assets.published.disclosure import (
     CONFIDENTIAL,
     NOT_APPLICABLE,
     NOT_AVAILABLE,
+    Constraints,
     Total,
     category_totals,
+    dominance_suppressed,
     equal_value_links,
     format_cell,
     group_disclosed,
     mask,
+    p_percent_margin,
     present,
     primary_suppressed,
     secondary_suppress,
@@ -141,6 +145,8 @@ class BreakdownTable:
     # x headcount): never suppressed, protection falls on the categories
     small_from: tuple[str, ...] = ()  # other counts (e.g. a share's numerator) that, when
     # 1..threshold, make the cell [c] too (a 10% agree share of 30 answers names 3 people)
+    dominance_from: tuple[str, str] | None = None  # measures holding the largest and second
+    # largest contribution to a magnitude `value` (hours): the p% rule applies
 
 
 BREAKDOWN_TABLES: tuple[BreakdownTable, ...] = (
@@ -156,6 +162,7 @@ BREAKDOWN_TABLES: tuple[BreakdownTable, ...] = (
         "learning_hours_by_category", ("learners_headcount:category",), "people", "category",
         value_unit="hours", additive=False, value_additive=True,
         value_from="learning_hours_per_fte:numerator",
+        dominance_from=("learning_hours_largest", "learning_hours_second_largest"),
     ),
     BreakdownTable("audit_grades", ("audits_count:grade",), "cases", "grade"),
     BreakdownTable(
@@ -369,15 +376,140 @@ GROUP_NAMES = {"headcount_in_post": "in_post", "starters_headcount": "starters",
                "leavers_headcount": "leavers"}
 
 
-def _select_breakdowns(measures: pd.DataFrame, spec: BreakdownTable) -> pd.DataFrame:
+def _allowed(column: str) -> tuple[str, ...]:
+    spec = next(c for c in HR_WORKFORCE.columns if c.name == column)
+    return tuple(str(code) for code in spec.allowed)
+
+
+# Categories of the people breakdowns as published (docs/disclosure-control.md "Categories").
+# Before protection, as statisticians combine small categories:
+# - `combine` recodes always (ethnicity to the five ONS/CBDS main groups; gender's two
+#   no-answer codes with unrecorded gender);
+# - `other`: a category that a service counts 1..threshold people in, or nobody is in, is
+#   folded into the residual `other` label (ethnic groups, reasons, destinations, origins);
+# - `widen`: wider bands replace their members when any member is that small (age; male with
+#   no answer).
+# `known` is the full list, each given a row (0 when nobody is in it) so that a group with one
+# category cannot read as "everyone is in it" without the group-disclosure rule seeing it.
+ETHNIC_GROUPS = {"W": "White", "M": "Mixed or multiple", "A": "Asian or Asian British",
+                 "B": "Black or Black British", "C": "Asian or Asian British",  # Chinese (ONS)
+                 "O": "Other ethnic group"}  # fmt: skip
+NOT_RECORDED = "not recorded"
+NO_ANSWER = "not known or not specified"
+
+
+@dataclass(frozen=True)
+class CategoryScheme:
+    known: tuple[str, ...]
+    combine: dict[str, str]
+    other: str | None = None  # the residual a small category is folded into
+    keep: tuple[str, ...] = ()  # never folded
+    widen: dict[str, str] | None = None  # member -> wider band
+
+
+CATEGORY_SCHEMES: dict[str, CategoryScheme] = {
+    "ethnicity": CategoryScheme(
+        tuple(dict.fromkeys(ETHNIC_GROUPS.values())),
+        {**{code: ETHNIC_GROUPS[code[0]] for code in CBDS_ETHNICITY if code[0] in ETHNIC_GROUPS
+            and code != "OOTH"}, "OOTH": "Other ethnic group",
+         "REFU": NOT_RECORDED, "NOBT": NOT_RECORDED},
+        other="Other ethnic groups or not recorded (combined)", keep=("White",)),
+    "gender": CategoryScheme(("1", "2", NO_ANSWER),
+                             {"0": NO_ANSWER, "9": NO_ANSWER, NOT_RECORDED: NO_ANSWER},
+                             widen={"1": "Male, not known or not specified",
+                                    NO_ANSWER: "Male, not known or not specified"}),
+    "age_band": CategoryScheme(AGE_BANDS, {}, widen={
+        "<30": "Under 40", "30-39": "Under 40", "50-59": "50 and over", "60+": "50 and over"}),
+    "reason_leave": CategoryScheme(_allowed("reason_leave"), {},
+                                   other="Other reasons (combined)"),
+    "leaver_destination": CategoryScheme(_allowed("leaver_destination"), {},
+                                         other="Other destinations (combined)"),
+    "start_origin": CategoryScheme(_allowed("start_origin"), {},
+                                   other="Other origins (combined)"),
+}
+
+
+def _sum_by_category(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    grouped = rows.groupby([*keys, "category"], sort=False, dropna=False)
+    sums = grouped[["value", "numerator"]].sum(min_count=1)
+    others = grouped[[c for c in rows.columns if c not in [*keys, "category", "value",
+                                                           "numerator"]]].first()
+    return pd.concat([sums, others], axis=1).reset_index()
+
+
+def _folding(counts: pd.DataFrame, scheme: CategoryScheme, threshold: int) -> dict[str, str]:
+    """How one population's categories are folded (category x service counts of people): a
+    category is small when a service counts 1..threshold in it, or nobody is in it at all.
+    Small categories go into the residual, and while the residual is small in a service the
+    next smallest category joins it; a wider band replaces its members when any is small. A
+    breakdown never folds whole into one row (it would equal its Total): the largest category
+    stays out."""
+    counts = counts.fillna(0.0)
+    small = ((counts >= 1) & (counts <= threshold)).any(axis=1) | (counts.sum(axis=1) == 0)
+    fold: dict[str, str] = {}
+    if scheme.other:
+        foldable = [c for c in counts.index if c not in scheme.keep]
+        fold = {c: scheme.other for c in foldable if small[c]}
+        rest = sorted((c for c in foldable if c not in fold), key=lambda c: counts.loc[c].sum())
+        while fold and rest:
+            residual = counts.loc[list(fold)].sum()
+            if not ((residual >= 1) & (residual <= threshold)).any():
+                break
+            fold[rest.pop(0)] = scheme.other
+        if not set(counts.index) - set(fold):  # keep the largest out of the residual
+            del fold[max(fold, key=lambda c: (counts.loc[c].sum(), c))]
+    if scheme.widen:
+        for wider in dict.fromkeys(scheme.widen.values()):
+            members = [c for c, w in scheme.widen.items() if w == wider and c in counts.index]
+            if any(small[c] for c in members):
+                fold.update({c: wider for c in members})
+    return fold
+
+
+def apply_category_schemes(rows: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Counts of people recoded by CATEGORY_SCHEMES and summed (a person has one category),
+    with a 0 row for every known category missing from a group that has people, and small
+    categories folded into the residual or wider band."""
+    schemed = rows["breakdown"].isin(list(CATEGORY_SCHEMES)).to_numpy()
+    if not schemed.any():
+        return rows
+    keys = ["reporting_year", "measure", "service", "breakdown"]
+    mine = rows[schemed]
+    mine = _sum_by_category(mine.assign(category=[
+        CATEGORY_SCHEMES[b].combine.get(c, c)
+        for b, c in zip(mine["breakdown"], mine["category"], strict=True)]), keys)
+    # Every known category of each group (0 where absent).
+    groups = mine.drop_duplicates(keys)
+    known = pd.DataFrame([(b, c) for b, scheme in CATEGORY_SCHEMES.items() for c in scheme.known],
+                         columns=["breakdown", "category"])
+    grid = groups.drop(columns=["category", "value", "numerator"]).merge(known, on="breakdown")
+    missing = grid.merge(mine[[*keys, "category"]], how="left", indicator=True)
+    missing = missing[missing["_merge"] == "left_only"].drop(columns="_merge")
+    mine = pd.concat([mine, missing.assign(value=0.0, numerator=0.0)], ignore_index=True)
+    # Fold small categories (the same way in every service of a population).
+    population = ["reporting_year", "measure", "breakdown"]
+    recode: dict[tuple, str] = {}
+    for group, rows_of in mine.groupby(population, sort=False).indices.items():
+        counts = mine.iloc[rows_of].pivot_table(index="category", columns="service",
+                                                values="numerator", aggfunc="sum")
+        recode.update({(*group, old): new for old, new in
+                       _folding(counts, CATEGORY_SCHEMES[group[-1]], threshold).items()})
+    mine["category"] = [recode.get((*key, c), c) for *key, c in zip(
+        *(mine[k] for k in population), mine["category"], strict=True)]
+    mine = _sum_by_category(mine, keys)
+    return pd.concat([rows[~schemed], mine[rows.columns]], ignore_index=True)
+
+
+def _select_breakdowns(measures: pd.DataFrame, spec: BreakdownTable, threshold: int
+                       ) -> pd.DataFrame:
     """The metrics rows a breakdown table is made of, one row per group × category, with the
     count of people/cases/responses in `numerator` and (if any) the published figure in
     `value`. `breakdown` becomes the group label the table shows."""
     key = measures["measure"] + ":" + measures["breakdown"]
-    wanted = pd.Series(False, index=measures.index)
-    for pattern in spec.breakdowns:
-        wanted |= key.map(lambda k, p=pattern: fnmatchcase(k, p))
+    wanted = key.str.fullmatch("|".join(f"(?:{translate(p)})" for p in spec.breakdowns))
     rows = measures[wanted & measures["month_end"].isna()].copy()
+    if spec.kind == "people" and spec.additive:
+        rows = apply_category_schemes(rows, threshold)
     small = rows[list(spec.small_from)].apply(pd.to_numeric, errors="coerce")
     rows["_small"] = small.min(axis=1) if spec.small_from else np.nan
     rows["numerator"] = rows[spec.count_from]
@@ -388,6 +520,12 @@ def _select_breakdowns(measures: pd.DataFrame, spec: BreakdownTable) -> pd.DataF
         rows = rows.drop(columns="value").merge(
             figures.rename(columns={column: "value"}),
             on=["reporting_year", "service", "breakdown", "category"], how="left")
+    for column, measure in zip(("_largest", "_second"), spec.dominance_from or (),
+                               strict=False):  # none without dominance_from
+        source = measures[measures["measure"] == measure][
+            ["reporting_year", "service", "breakdown", "category", "value"]]
+        rows = rows.merge(source.rename(columns={"value": column}),
+                          on=["reporting_year", "service", "breakdown", "category"], how="left")
     if spec.group_by_measure:
         short = rows["measure"].map(GROUP_NAMES).fillna(
             rows["measure"].str.removeprefix(HEALTH_CHECK_STANDARD_PREFIX))
@@ -400,7 +538,7 @@ def protect_breakdown(rows: pd.DataFrame, spec: BreakdownTable, threshold: int) 
     """One year's rows of one breakdown table, with Total rows added where the categories
     partition the total, and `suppressed` after primary and secondary suppression."""
     columns = ["reporting_year", "service", "breakdown", "category", "value", "numerator"]
-    frame = rows[columns + (["_small"] if "_small" in rows else [])]
+    frame = rows[columns + [c for c in ("_small", "_largest", "_second") if c in rows]]
     frame = frame.assign(
         count=pd.to_numeric(frame["numerator"], errors="coerce").fillna(
             pd.to_numeric(frame["value"], errors="coerce") if spec.value_unit is None else np.nan
@@ -428,6 +566,11 @@ def protect_breakdown(rows: pd.DataFrame, spec: BreakdownTable, threshold: int) 
     if "_small" in frame:
         primary |= primary_suppressed(frame["_small"], threshold)
         frame = frame.drop(columns="_small")
+    margin = None
+    if "_largest" in frame:  # p% dominance on the magnitude (hours), and its margin
+        primary |= dominance_suppressed(frame["value"], frame["_largest"], frame["_second"])
+        margin = p_percent_margin(frame["_largest"])
+        frame = frame.drop(columns=["_largest", "_second"])
     if spec.kind == "people":
         primary = zero_pattern_suppressed(frame, ["reporting_year", "breakdown", "category"],
                                           frame["count"], primary)
@@ -438,11 +581,14 @@ def protect_breakdown(rows: pd.DataFrame, spec: BreakdownTable, threshold: int) 
         lambda b: any(b.startswith(p) for p in spec.public_totals)).astype(bool)
     # A population's Total is shown in several tables (starters by origin and by ethnicity):
     # hiding it in one as secondary suppression would be undone by another, so protection
-    # falls on the categories; a Total that is small itself stays [c] everywhere.
-    public = (public | is_total) & ~primary
+    # falls on the categories. A Total that is small itself stays [c] everywhere; where an
+    # exempt headline figure publishes it anyway (in post, leavers), the protection is
+    # computed knowing it.
+    public = public | (is_total & ~primary)
     frame["suppressed"] = secondary_suppress(frame[protected], primary, constraints, threshold,
-                                             fixed=public)
-    frame.attrs["constraints"] = constraints
+                                             fixed=public, margin=margin)
+    frame["suppressed"] |= primary & is_total
+    frame.attrs["constraints"] = Constraints(constraints)
     return frame
 
 
@@ -557,7 +703,7 @@ def protect_year(measures: pd.DataFrame, reporting_year: int, threshold: int
               .reset_index(drop=True)}
     this_year = measures[measures["reporting_year"] == reporting_year]
     for spec in BREAKDOWN_TABLES:
-        rows = _select_breakdowns(this_year, spec)
+        rows = _select_breakdowns(this_year, spec, threshold)
         tables[spec.name] = breakdown_cells(protect_breakdown(rows, spec, threshold), spec)
     return tables
 
@@ -610,7 +756,7 @@ def build_published(
     tables["rolling_turnover"] = _rolling_turnover(measures, reporting_year)
     this_year = measures[measures["reporting_year"] == reporting_year]
     for spec in BREAKDOWN_TABLES:
-        rows = _select_breakdowns(this_year, spec)
+        rows = _select_breakdowns(this_year, spec, threshold)
         tables[spec.name] = breakdown_cells(protect_breakdown(rows, spec, threshold), spec)
     is_standard = headline["measure"].astype("string").str.startswith(HEALTH_CHECK_STANDARD_PREFIX)
     standards = headline[is_standard.fillna(False).astype(bool)]

@@ -23,6 +23,8 @@ SETTINGS_DESCRIPTIONS = {
     "periods": "One row per reporting year: period_start, reference_date and working days in "
     "the period, from authority.yml.",
     "timescales": "One row per assessment type with a timescale in authority.yml: days and basis.",
+    "asye_schedule": "One row per phase of the ASYE supervision schedule in authority.yml (the "
+    "ASYE framework by default): until when, and how often a session is due.",
 }
 
 

@@ -39,6 +39,7 @@ SETTINGS_TABLES: dict[str, frozenset[str]] = {
     "calendar": frozenset({"raw.assessments"}),  # widened to cover the year's assessments
     "periods": frozenset({"staging.calendar"}),  # working days in the period
     "timescales": frozenset(),
+    "asye_schedule": frozenset(),
 }
 
 # model -> raw tables it reads only when present, as the temporary view `optional_<table>`:
@@ -115,6 +116,30 @@ def timescales_frame(config: AuthorityConfig) -> pd.DataFrame:
     )
 
 
+def asye_schedule_frame(config: AuthorityConfig) -> pd.DataFrame:
+    """One row per phase of the ASYE supervision schedule (authority.yml `asye_supervision`):
+    phase (1, 2, ...), until and every as days and months (weeks are 7 days; NULL until for
+    the last phase, which runs on)."""
+
+    def span(value: dict | None, unit: str) -> int | None:
+        if value is None:
+            return None
+        if unit == "days":
+            return value["days"] if "days" in value else (
+                7 * value["weeks"] if "weeks" in value else None)
+        return value.get("months")
+
+    phases = list(config.asye_supervision)
+    return pd.DataFrame({
+        "phase": pd.Series(range(1, len(phases) + 1), dtype="int32"),
+        "until_days": pd.Series([span(p.get("until"), "days") for p in phases], dtype="Int32"),
+        "until_months": pd.Series([span(p.get("until"), "months") for p in phases],
+                                  dtype="Int32"),
+        "every_days": pd.Series([span(p["every"], "days") for p in phases], dtype="Int32"),
+        "every_months": pd.Series([span(p["every"], "months") for p in phases], dtype="Int32"),
+    })
+
+
 def calendar_years(con: duckdb.DuckDBPyConnection, year: int) -> tuple[int, int]:
     """The calendar years one reporting year needs: from three years before (the period of the
     year before starts in it) to the year after, widened to that year's assessment starts."""
@@ -164,7 +189,13 @@ def build_timescales(con: duckdb.DuckDBPyConnection, config: AuthorityConfig, ye
     return _write_frame(con, "timescales", _with_year(timescales_frame(config), year), year)
 
 
-SETTINGS_BUILDERS = {"calendar": build_calendar, "periods": build_periods, "timescales": build_timescales}
+def build_asye_schedule(con: duckdb.DuckDBPyConnection, config: AuthorityConfig, year: int) -> int:
+    """staging.asye_schedule (authority.yml `asye_supervision`), for one reporting year."""
+    return _write_frame(con, "asye_schedule", _with_year(asye_schedule_frame(config), year), year)
+
+
+SETTINGS_BUILDERS = {"calendar": build_calendar, "periods": build_periods,
+                     "timescales": build_timescales, "asye_schedule": build_asye_schedule}
 
 
 def build_model(con: duckdb.DuckDBPyConnection, model: str, year: int) -> int | None:

@@ -40,10 +40,14 @@ def measures(built):
         ("asye_caseload_within_cap", "all", 50.0),
         # Eligible worker-months: children w1 12, w2 12 (starts 1 Oct), w3 11 (not in post on
         # 30 Sep), w4 12 (agency), w5 5 (Oct-Feb) = 52; adults w5 6 (Apr-Sep), w6 12 = 18.
-        # Compliant: w1 12 + w4 1 (Oct) = 13; adults w5 (ASYE, needs 2) only June = 1.
+        # Compliant: w1 12 + w4 1 (Oct) = 13. Adults: w5's ASYE spell starts Mon 18 Mar
+        # 2024: weekly intervals to 29 Apr, fortnightly from 29 Apr, each needing a session;
+        # sessions on the 12th of each month and 26 Jun leave a gap in every month (Apr: week
+        # 1-8 Apr; May: 13-27 May; Jun: 27 May-10 Jun; Jul: 22 Jul-5 Aug; Aug: the same;
+        # Sep: 19 Aug-2 Sep) -> 0 of 6. All: 13 / 70.
         ("supervision_compliance", "children", 25.0),
-        ("supervision_compliance", "adults", 100 / 18),
-        ("supervision_compliance", "all", 20.0),
+        ("supervision_compliance", "adults", 0.0),
+        ("supervision_compliance", "all", 100 * 13 / 70),
         # a1, a3 in time, a2 late; a4 in time, a5 late; a6 (other), a7, a8 left out
         ("assessment_timeliness", "children", 200 / 3),
         ("assessment_timeliness", "adults", 50.0),
@@ -245,3 +249,111 @@ def test_score_interval_is_clustered_by_respondent(polarity):
     assert value(polarity, "health_check_score_standard_3", "all") == mean
     assert value(polarity, "health_check_score_standard_3", "all", column="ci_lower") == (
         pytest.approx(mean - 1.959964 * variance ** 0.5))
+
+
+@pytest.mark.parametrize(
+    "service, per_worker",
+    [
+        # (compliant, eligible) months per worker, from the derivation above:
+        # children w1 (12, 12), w2 (0, 12), w3 (0, 11), w4 (1, 12), w5 (0, 5);
+        # adults w5 (0, 6), w6 (0, 12): a share of 0, where the number of workers is the
+        # effective sample size (the boundary).
+        ("children", [(12, 12), (0, 12), (0, 11), (1, 12), (0, 5)]),
+        ("adults", [(0, 6), (0, 12)]),
+    ],
+)
+def test_supervision_interval_takes_the_worker_as_the_unit(measures, service, per_worker):
+    # Worker-months are not independent: the interval is Wilson's on the effective sample
+    # size r(1 - r) / v, with v the linearised variance of the ratio over workers,
+    # n / (n - 1) x Σ (y_i - r m_i)² / (Σm)². Children: r = 13/52 = 0.25, Σ residual² =
+    # 9² + 3² + 2.75² + 2² + 1.25² = 103.125, v = 1.25 x 103.125 / 52² , n_eff = 3.93
+    # (of 52 worker-months: a design effect of about 13).
+    y = [c for c, _ in per_worker]
+    m = [e for _, e in per_worker]
+    r = sum(y) / sum(m)
+    n = len(per_worker)
+    variance = n / (n - 1) * sum((yi - r * mi) ** 2 for yi, mi in per_worker) / sum(m) ** 2
+    n_effective = n if r in (0, 1) else min(sum(m), r * (1 - r) / variance)
+    lower, upper = wilson(r * n_effective, n_effective)
+    assert value(measures, "supervision_compliance", service, column="ci_lower") == (
+        pytest.approx(100 * float(lower), rel=1e-9))
+    assert value(measures, "supervision_compliance", service, column="ci_upper") == (
+        pytest.approx(100 * float(upper), rel=1e-9))
+    # Wider than the Wilson interval that treats every worker-month as independent.
+    naive_lower, naive_upper = wilson(sum(y), sum(m))
+    assert upper - lower > naive_upper - naive_lower
+
+
+@pytest.mark.parametrize(
+    "service, category, largest, second",
+    [
+        # cpd hours in P by learner (see above): children w1 10; adults w6 6, w5 4;
+        # all w1 10, w6 6, w5 4. One learner: the second contribution is 0.
+        ("children", "cpd", 10, 0),
+        ("children", "mandatory", 5, 0),
+        ("adults", "cpd", 6, 4),
+        ("all", "cpd", 10, 6),
+    ],
+)
+def test_learning_hours_two_largest_contributions(measures, service, category, largest,
+                                                  second):
+    # For the p% dominance rule on published hours (docs/disclosure-control.md).
+    assert value(measures, "learning_hours_largest", service, "category", category) == largest
+    assert value(measures, "learning_hours_second_largest", service, "category",
+                 category) == second
+
+
+def _asye_months(tmp_path, sessions):
+    """staging.worker_months of one ASYE social worker starting Mon 2 Oct 2023 (P is
+    1 Oct 2023 to 30 Sep 2024), with supervision sessions on `sessions`."""
+    from metrics_scenario import build
+
+    worker = dict(worker_id="a1", service="children", agency_worker=0, fte=1.0,
+                  role_start_date="2023-10-02", start_origin=1, asye=1)
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    con, _ = build(tmp_path / "w.duckdb", tables=dict(
+        hr_workforce=[worker],
+        supervision=[dict(worker_id="a1", session_date=d, duration_minutes=60)
+                     for d in sessions]))
+    months = dict(con.execute(
+        "select strftime(month_start, '%Y-%m'), is_compliant from staging.worker_months "
+        "where worker_id = 'a1'").fetchall())
+    required = dict(con.execute(
+        "select strftime(month_start, '%Y-%m'), sessions_required from staging.worker_months "
+        "where worker_id = 'a1'").fetchall())
+    con.close()
+    return months, required
+
+
+def test_asye_supervision_in_week_5_follows_the_weekly_schedule(tmp_path):
+    # ASYE framework: weekly for 6 weeks from 2 Oct (week 5 is 30 Oct-5 Nov, week 6 is
+    # 6-12 Nov), then fortnightly from 13 Nov (13-26 Nov, 27 Nov-10 Dec). November overlaps
+    # these four intervals; sessions on 1, 8, 20 Nov and 4 Dec hold one each: compliant.
+    months, required = _asye_months(tmp_path, ["2023-11-01", "2023-11-08", "2023-11-20",
+                                               "2023-12-04"])
+    assert months["2023-11"] and required["2023-11"] == 4
+    # Without the week-5 session (1 Nov) November still has two sessions (the old rule's
+    # two a month), but week 5 had none: not compliant.
+    months, _ = _asye_months(tmp_path / "b", ["2023-11-08", "2023-11-20", "2023-11-22",
+                                              "2023-12-04"])
+    assert not months["2023-11"]
+
+
+def test_asye_supervision_at_month_7_is_monthly(tmp_path):
+    # Fortnightly intervals from 13 Nov run whole to the one starting 1 Apr (before 2 Apr,
+    # six months in); monthly intervals start 15 Apr: 15 Apr-14 May, 15 May-14 Jun, 15 Jun-
+    # 14 Jul, 15 Jul-14 Aug. April (month 7 of the ASYE) overlaps 1-14 Apr (fortnightly)
+    # and 15 Apr-14 May (monthly). July overlaps 15 Jun-14 Jul and 15 Jul-14 Aug: one
+    # session in July (20 Jul) and one on 20 Jun are enough, where the old rule wanted two
+    # in July.
+    months, required = _asye_months(tmp_path, ["2024-04-05", "2024-04-20", "2024-05-20",
+                                               "2024-06-20", "2024-07-20", "2024-08-20"])
+    assert months["2024-04"] and required["2024-04"] == 2  # month 7: 1-14 Apr, 15 Apr-14 May
+    assert months["2024-07"] and required["2024-07"] == 2
+    # Month 8 (May): 15 Apr-14 May and 15 May-14 Jun both hold a session: compliant with
+    # one session in May.
+    assert months["2024-05"]
+    # The session of 20 Jun missing: 15 Jun-14 Jul holds none, so June and July fail.
+    months, _ = _asye_months(tmp_path / "b", ["2024-04-20", "2024-05-20", "2024-07-20",
+                                              "2024-08-20"])
+    assert not months["2024-06"] and not months["2024-07"] and months["2024-05"]

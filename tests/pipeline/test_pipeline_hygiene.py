@@ -47,6 +47,19 @@ def test_financial_period():
         "2024-04-01", "2025-03-31")
 
 
+_BASE = ("name: X\ncode: X\nnation: england\nperiod: dfe\ntargets: {supervision_compliance: "
+         "90, asye_caseload_cap: 10}\ntimescales: {}\nsuppression_threshold: 5\n"
+         "benchmark_vintage: v\n")
+
+
+def test_asye_supervision_schedule_defaults_to_the_framework(tmp_path):
+    path = tmp_path / "authority.yml"
+    path.write_text(_BASE)
+    default = load_config(path).asye_supervision
+    assert load_config(ROOT / "data/authority.yml").asye_supervision == list(default)
+    assert [p.get("until") for p in default] == [{"weeks": 6}, {"months": 6}, None]
+
+
 @pytest.mark.parametrize(
     ("text", "needle"),
     [
@@ -55,6 +68,11 @@ def test_financial_period():
          "asye_caseload_cap: 10}\ntimescales: {}\nsuppression_threshold: -1\nbenchmark_vintage: v\n",
          "suppression_threshold"),
         ("name: [unclosed\n", "YAML"),
+        # ASYE supervision schedule: a span is days, weeks or months; only the last phase runs
+        # on without `until`.
+        (_BASE + "asye_supervision: [{every: {fortnights: 1}}]\n", "asye_supervision"),
+        (_BASE + "asye_supervision: [{every: {days: 7}}, {until: {months: 6}, "
+         "every: {months: 1}}]\n", "asye_supervision"),
     ],
 )
 def test_bad_config_names_the_setting(tmp_path, text, needle):

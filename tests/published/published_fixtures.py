@@ -8,11 +8,11 @@ import pandas as pd
 YEAR = 2025
 
 # True counts by service; "all" is built as children + adults so every table is consistent.
+# CSWW reason codes: 1 resignation, 5 retired, 4 dismissed, 9 not known, 8 other. Both
+# services together: 4 (2) and 9 (1) are small and fold into "Other reasons (combined)".
 LEAVERS_BY_REASON = {
-    "children": {"resignation": 14, "retirement": 3, "dismissal": 0, "end_of_contract": 1,
-                 "other": 8},
-    "adults": {"resignation": 9, "retirement": 7, "dismissal": 2, "end_of_contract": 0,
-               "other": 6},
+    "children": {"1": 14, "5": 0, "4": 0, "9": 1, "8": 8},
+    "adults": {"1": 9, "5": 10, "4": 2, "9": 0, "8": 6},
 }  # fmt: skip
 AUDIT_GRADES = {
     "children": {"outstanding": 4, "good": 60, "requires_improvement": 22, "inadequate": 2},

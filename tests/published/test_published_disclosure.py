@@ -63,10 +63,22 @@ def test_single_suppressed_cell_in_a_group_with_a_total_gets_a_partner():
     assert ranges.loc[1, "lower"] == 0 and ranges.loc[1, "upper"] == 13
 
 
-def test_two_small_suppressed_cells_are_not_enough_when_their_sum_is_known():
-    # 1 + 2 hidden beside a published total: each lies in [1, 2]; a third cell must go.
+def test_two_small_suppressed_cells_protect_each_other_from_zero():
+    # 1 + 2 hidden beside a published total: a [c] may hide a 0 (secondary suppression of
+    # zeros), so each lies in [0, 3]: nobody can tell whether anyone is in either cell.
     values, totals = _group([1, 2, 9, 30])
     suppressed = secondary_suppress(values, primary_suppressed(values, THRESHOLD), totals, THRESHOLD)
+    assert suppressed.tolist() == [True, True, False, False, False]
+    ranges = audit_feasible_ranges(mask(values.astype(object), suppressed).to_frame("count"),
+                                   totals, THRESHOLD)
+    assert ranges[["lower", "upper"]].to_numpy().tolist() == [[0, 3], [0, 3]]
+
+
+def test_two_small_suppressed_cells_are_not_enough_when_known_to_be_at_least_one():
+    # Where a [c] is known to be at least 1, 1 + 2 leaves each in [1, 2]: a third cell goes.
+    values, totals = _group([1, 2, 9, 30])
+    suppressed = secondary_suppress(values, primary_suppressed(values, THRESHOLD), totals,
+                                    THRESHOLD, lower=1)
     assert suppressed.tolist() == [True, True, True, False, False]
 
 
@@ -174,3 +186,42 @@ def test_at_most_relation_bounds_all_by_the_services():
     totals = [Total(2, (0, 1), at_most=True), Total(4, (0, 3))]  # children + other = 12
     ranges = audit_feasible_ranges(table, totals, THRESHOLD)
     assert ranges.loc[0, ["lower", "upper"]].tolist() == [7, 12]
+
+
+def _learning_rows(cells: dict[str, tuple[int, float, float, float]]) -> pd.DataFrame:
+    """Metrics rows for learning hours by category: service -> (learners, hours, largest,
+    second largest) for the category `cpd`."""
+    rows = []
+    for service, (learners, hours, largest, second) in cells.items():
+        for measure, value in (("learners_headcount", learners),
+                               ("learning_hours_per_fte", hours / 10),
+                               ("learning_hours_largest", largest),
+                               ("learning_hours_second_largest", second)):
+            rows.append(dict(reporting_year=2025, measure=measure, service=service,
+                             breakdown="category", category="cpd", month_end=None,
+                             value=float(value),
+                             numerator=float(hours if measure == "learning_hours_per_fte"
+                                             else value),
+                             denominator=None, unit="hours", ci_lower=None, ci_upper=None))
+    return pd.DataFrame(rows)
+
+
+def test_p_percent_dominance_hides_hours_one_person_dominates():
+    # Children's cpd: 7 learners (above the threshold) but one did 95 of the 100 hours; the
+    # others' 2 hours (100 - 95 - 3) are under 10% of 95, so the second learner could
+    # estimate the first's hours to within 10%: [c]. Adults' 80 hours are spread out.
+    from assets.published.disclosure import dominance_suppressed
+    from assets.published.tables import protect_year
+
+    assert dominance_suppressed(pd.Series([100.0, 80.0, 105.0]), pd.Series([95.0, 15.0, 95.0]),
+                                pd.Series([3.0, 12.0, 0.5])).tolist() == [True, False, False]
+    # 105 - 95 - 0.5 = 9.5 = 10% of 95 exactly: not under it, so published (the boundary).
+    tables = protect_year(_learning_rows({"children": (7, 100, 95, 3),
+                                          "adults": (8, 80, 15, 12),
+                                          "all": (15, 180, 95, 15)}), 2025, THRESHOLD)
+    table = tables["learning_hours_by_category"].set_index("service")
+    assert table.loc["children", "value"] == CONFIDENTIAL
+    # all (180) <= children + adults would put children's hours at >= 100, their true value:
+    # no room below it, so adults' hours are hidden too (p% protection, both sides).
+    assert table.loc["adults", "value"] == CONFIDENTIAL
+    assert table.loc["all", "value"] == 180.0

@@ -22,11 +22,11 @@ from assets.report.support.snapshot import open_snapshot
 
 SAMPLE = Path(__file__).resolve().parents[2] / "report" / "narrative" / "2025"
 HEADLINE = [
-    ("health_check_agree_intention_to_stay", "all", "42.9", "percent"),
-    ("health_check_agree_equality", "all", "46.4", "percent"),
-    ("health_check_agree_workload", "all", "46.7", "percent"),
-    ("health_check_agree_culture", "all", "58.1", "percent"),
-    ("health_check_agree_stress", "all", "36.4", "percent"),  # agreeing is bad: not compared
+    ("health_check_favourable_intention_to_stay", "all", "42.9", "percent"),
+    ("health_check_favourable_equality", "all", "46.4", "percent"),
+    ("health_check_favourable_workload", "all", "46.7", "percent"),
+    ("health_check_favourable_culture", "all", "58.1", "percent"),
+    ("health_check_favourable_stress", "all", "36.4", "percent"),  # agreeing is bad: not compared
     ("hours_over_contract_mean", "adults", "4.4", "hours per week"),
     ("hours_over_contract_mean", "children", "4.7", "hours per week"),
     ("turnover_rate_fte", "children", "11.6", "percent"),
@@ -42,7 +42,7 @@ def snap(tmp_path_factory):
                 "value varchar, unit varchar)")
     con.executemany("insert into headline_measures values (?, ?, ?, ?)", HEADLINE)
     con.execute("""create table year_on_year as select 2025 as reporting_year, 'all' as service,
-        'health_check_agree_intention_to_stay' as measure, 'percent' as unit,
+        'health_check_favourable_intention_to_stay' as measure, 'percent' as unit,
         2024 as previous_year, '44.6' as previous_value, '42.9' as value, -1.7 as change,
         -10.8 as ci_lower, 7.4 as ci_upper, 'was similar to' as direction""")
     con.execute("create table starters_by_route (reporting_year int, service varchar, "
@@ -120,7 +120,7 @@ def test_claims_sample_narrative_passes(snap):
 
 
 def test_placeholder_words_from_the_data(snap):
-    assert placeholder_words(snap, "change", "health_check_agree_intention_to_stay",
+    assert placeholder_words(snap, "change", "health_check_favourable_intention_to_stay",
                              "all") == ("was similar to 2024 (44.6% then, 42.9% now, a change of "
                                        "−1.7 percentage points)")
     assert placeholder_words(snap, "highest", "hours_over_contract_mean", "all") == (

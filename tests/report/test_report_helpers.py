@@ -231,12 +231,15 @@ def test_report_equality_tables_keep_populations_apart_with_human_labels():
     assert list(shown.index) == ["White British", "ZZZZ", "Total"]
     assert shown.loc["White British", "Staff in post"] == "156 (58.2%)"
     assert shown.loc["White British", "Starters"] == "[c]"
-    assert shown.loc["ZZZZ", "Starters"] == "0"  # no row in a population with a Total: nobody
+    # no row in a population with a Total: every group of its categories has a row, so this
+    # group is combined into another for that population: not applicable
+    assert shown.loc["ZZZZ", "Starters"] == "[z]"
     assert "Leavers" not in ethnicity  # no leavers rows for ethnicity at all
     by_group = gender.set_index("Group")
     assert list(by_group.index) == ["Male", "Female", "Total"]
     assert by_group.loc["Female", "Staff in post"] == "213 (79.5%)"
-    assert by_group.loc["Female", "Leavers"] == "0" and by_group.loc["Male", "Leavers"] == "9 (29.0%)"
+    assert by_group.loc["Female", "Leavers"] == "[z]"
+    assert by_group.loc["Male", "Leavers"] == "9 (29.0%)"
     assert by_group.loc["Total", "Staff in post"] == "268"
     assert largest_group(gender)[:2] == ("Female", "213")
 
@@ -287,3 +290,16 @@ def test_report_measures_doc_nests_under_the_appendix_heading():
     for measure in MEASURES.values():
         assert f"(`{measure.name}`)" in text and measure.definition in text
     assert "### Choices we made" in text
+
+
+def test_table_notes_explain_service_totals_and_combined_rows():
+    from assets.report.support.formatting import COMBINED_NOTE, SERVICE_TOTALS_NOTE, notes_for
+
+    by_service = pd.DataFrame({"Reason": ["Resignation", "Other reasons (combined)", "Total"],
+                               "Children's": ["10", "10", "20"], "Adults'": ["6", "7", "13"],
+                               "Both services": ["16", "15", "31"]})
+    note = str(notes_for(by_service))
+    assert SERVICE_TOTALS_NOTE in note and COMBINED_NOTE.split(";")[0] in note
+    assert "[c]" not in note  # no shorthand in the table, none explained
+    one_service = pd.DataFrame({"Group": ["White", "Total"], "Staff in post": ["178", "268"]})
+    assert str(notes_for(one_service)) == ""

@@ -40,6 +40,27 @@ hours as (
     group by grouping sets ((w.scope), (w.scope, a.category))
 ),
 
+-- The two largest contributions (one worker's hours) to each category's hours, so that the
+-- p% dominance rule can be applied to the published hours (docs/disclosure-control.md).
+worker_hours as (
+    select w.scope, a.category, w.worker_id, sum(a.hours) as hours
+    from workers as w
+    inner join activities as a using (worker_id)
+    group by w.scope, a.category, w.worker_id
+),
+
+largest as (
+    select scope, category,
+        max(hours) filter (where rank = 1) as first_hours,
+        coalesce(max(hours) filter (where rank = 2), 0) as second_hours
+    from (
+        select *, row_number() over (
+            partition by scope, category order by hours desc, worker_id) as rank
+        from worker_hours
+    )
+    group by scope, category
+),
+
 headline as (
     select f.scope, null as breakdown, null as category, coalesce(h.hours, 0) as hours,
         f.fte_in_post, h.learners
@@ -85,6 +106,16 @@ final as (
         learners::double as numerator,
         null::double as denominator
     from by_category
+    where (select present from learning_present)
+    union all
+    select scope, 'learning_hours_largest', 'category', category, null, first_hours,
+        first_hours, null
+    from largest
+    where (select present from learning_present)
+    union all
+    select scope, 'learning_hours_second_largest', 'category', category, null, second_hours,
+        second_hours, null
+    from largest
     where (select present from learning_present)
 )
 

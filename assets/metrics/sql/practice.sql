@@ -27,6 +27,53 @@ supervision as (
     select 'all' as scope, * from worker_months
 ),
 
+-- The interval takes the worker as the unit (docs/measures.md "Intervals"): a worker's months
+-- are not independent. For the ratio r = Σy / Σm over workers i (y = compliant months,
+-- m = eligible months), the linearised variance is n / (n - 1) x Σ (y_i - r m_i)² / (Σm)²; the
+-- Wilson interval is taken on the effective sample size r(1 - r) / variance, at most the
+-- worker-months (design effect at least 1), and the number of workers when r is 0 or 1.
+supervision_by_worker as (
+    select scope, worker_id, count(*) filter (where is_compliant) as y, count(*) as m
+    from supervision
+    where (select present from supervision_present)
+    group by scope, worker_id
+),
+
+supervision_cells as (
+    select scope, sum(y) as compliant, sum(m) as months, count(*) as workers,
+        sum(y) / sum(m) as ratio
+    from supervision_by_worker
+    group by scope
+),
+
+supervision_effective as (
+    select c.scope, c.compliant, c.months, c.ratio,
+        case
+            when c.ratio <= 0 or c.ratio >= 1 or c.workers < 2 then c.workers
+            when sum(power(w.y - c.ratio * w.m, 2)) = 0 then c.months
+            else least(c.months, c.ratio * (1 - c.ratio) / (
+                c.workers / (c.workers - 1) * sum(power(w.y - c.ratio * w.m, 2))
+                / power(c.months, 2)))
+        end as n_effective
+    from supervision_cells as c
+    inner join supervision_by_worker as w using (scope)
+    group by c.scope, c.compliant, c.months, c.ratio, c.workers
+),
+
+supervision_compliance as (
+    select scope, 100 * ratio as value, compliant as numerator, months as denominator,
+        100 * greatest(0, centre - half) as ci_lower, 100 * least(1, centre + half) as ci_upper
+    from (
+        select *,
+            (ratio + 1.959964 ^ 2 / (2 * n_effective)) / (1 + 1.959964 ^ 2 / n_effective)
+                as centre,
+            1.959964 / (1 + 1.959964 ^ 2 / n_effective) * sqrt(
+                ratio * (1 - ratio) / n_effective
+                + 1.959964 ^ 2 / (4 * n_effective ^ 2)) as half
+        from supervision_effective
+    )
+),
+
 timeliness as (
     select service as scope, * from assessments
     union all
@@ -53,37 +100,35 @@ grades as (
 ),
 
 measures as (
-    -- LGA employer standard 5: supervision at least monthly (twice a month in the ASYE).
+    -- LGA employer standard 5: supervision at least monthly; ASYE spells on the ASYE
+    -- framework's schedule (staging.worker_months).
     -- Eligible worker-months, agency included.
     select scope, 'supervision_compliance' as measure, null as breakdown, null as category,
-        100 * count(*) filter (where is_compliant) / nullif(count(*), 0) as value,
-        count(*) filter (where is_compliant) as numerator, count(*) as denominator
-    from supervision
-    where (select present from supervision_present)
-    group by scope
+        value, numerator, denominator, ci_lower, ci_upper
+    from supervision_compliance
     -- Working Together to Safeguard Children (single assessment within 45 working days);
     -- Care Act assessments: local timescale. Timescales from authority.yml.
     union all
     select scope, 'assessment_timeliness', null, null,
         100 * count(*) filter (where within_timescale) / nullif(count(*), 0),
-        count(*) filter (where within_timescale), count(*)
+        count(*) filter (where within_timescale), count(*), null, null
     from timeliness
     group by scope
     -- Local quality assurance (case audits): graded good or outstanding.
     union all
     select scope, 'audits_good_or_better', null, null,
         100 * count(*) filter (where is_good_or_better) / nullif(count(*), 0),
-        count(*) filter (where is_good_or_better), count(*)
+        count(*) filter (where is_good_or_better), count(*), null, null
     from scoped_audits
     group by scope
     -- Audit grades: counts (cases) and shares.
     union all
-    select g.scope, 'audits_count', 'grade', g.grade, g.audits, g.audits, t.audits
+    select g.scope, 'audits_count', 'grade', g.grade, g.audits, g.audits, t.audits, null, null
     from grades as g
     inner join audit_totals as t using (scope)
     union all
     select g.scope, 'audits_share', 'grade', g.grade, 100 * g.audits / t.audits, g.audits,
-        t.audits
+        t.audits, null, null
     from grades as g
     inner join audit_totals as t using (scope)
 ),
@@ -97,7 +142,9 @@ final as (
         null::date as month_end,
         value::double as value,
         numerator::double as numerator,
-        denominator::double as denominator
+        denominator::double as denominator,
+        ci_lower::double as ci_lower,
+        ci_upper::double as ci_upper
     from measures
 )
 

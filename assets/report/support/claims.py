@@ -31,12 +31,12 @@ from assets.report.support.snapshot import Snapshot
 
 # Phrases that name a measure, in the words authors use. Order matters: first match wins.
 TOPICS: tuple[tuple[str, str], ...] = (
-    (r"(?:able|intend\w*|intention|plan\w*|want\w*) to stay", "health_check_agree_intention_to_stay"),
+    (r"(?:able|intend\w*|intention|plan\w*|want\w*) to stay", "health_check_favourable_intention_to_stay"),
     (r"hours over (?:their )?contract\w*", "hours_over_contract_mean"),
-    (r"equality (?:score|question|theme)s?", "health_check_agree_equality"),
-    (r"workload (?:score|question|theme)s?", "health_check_agree_workload"),
-    (r"supervision (?:score|question|theme)s?", "health_check_agree_supervision"),
-    (r"wellbeing (?:score|question|theme)s?", "health_check_agree_wellbeing"),
+    (r"equality (?:score|question|theme)s?", "health_check_favourable_equality"),
+    (r"workload (?:score|question|theme)s?", "health_check_favourable_workload"),
+    (r"supervision (?:score|question|theme)s?", "health_check_favourable_supervision"),
+    (r"wellbeing (?:score|question|theme)s?", "health_check_favourable_wellbeing"),
     (r"(?:fte )?turnover", "turnover_rate_fte"),
     (r"vacanc(?:y|ies)(?: rate)?", "vacancy_rate_fte"),
     (r"agency (?:workers|staff|reliance|rate)", "agency_rate_fte"),
@@ -275,7 +275,7 @@ def placeholder_words(snap: Snapshot, kind: str, measure: str, service: str) -> 
         scores = {t: snap.value(f"health_check_agree_{t}", "all") for t in POSITIVE_THEMES}
         scores = {t: v for t, v in scores.items() if v is not None}
         if not scores:
-            return str(snap.f("health_check_agree_equality", "all"))  # the shorthand, '[x]'
+            return str(snap.f("health_check_favourable_equality", "all"))  # the shorthand, '[x]'
         return (max if high else min)(scores, key=scores.get).replace("_", " ")
     values = {s: snap.value(measure, s) for s in ("children", "adults")}
     if any(v is None for v in values.values()):

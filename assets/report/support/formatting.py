@@ -31,6 +31,18 @@ TABLE_NOTE = {
     NOT_APPLICABLE: "not applicable",
 }
 
+# Under every table with service columns (issue 15 item 5; docs/disclosure-control.md).
+SERVICE_TOTALS_NOTE = (
+    "both services counts each person once: a social worker who moved between children's and "
+    "adults' services in the year (a leaver in one, a starter in the other) or works in both "
+    "is in each service's figures but once in both services', so counts for the two "
+    "services can add up to more than both services")
+COMBINED_NOTE = (
+    "a '(combined)' row or a wider band groups categories that would each hold too few "
+    "people in a service to publish (and, where that was still too few, the next smallest "
+    "category), so that they can be shown; [z] in a population's column means that group is "
+    "counted in such a combined row there")
+
 # Units as published (docs/published-tables.md) -> how a value is written.
 PERCENT_UNITS = {"percent", "%"}
 ONE_DP_UNITS = {"fte", "days per fte", "cases per fte", "hours per fte", "hours per week",
@@ -155,9 +167,15 @@ def notes_for(frame, columns=None) -> Md:
     cells = frame[columns] if columns else frame
     values = set(pd.Series(cells.to_numpy().ravel()).astype(str).str.strip())
     used = [code for code in SHORTHAND if code in values]
-    if not used:
-        return Md("")
     parts = [f"{escape(code)} {TABLE_NOTE[code]}" for code in used]
+    headers = " ".join(str(c) for c in frame.columns).lower()
+    if "both services" in headers or ("children" in headers and "adults" in headers):
+        parts.append(SERVICE_TOTALS_NOTE)
+    every_cell = set(pd.Series(frame.to_numpy().ravel()).astype(str))
+    if any("(combined)" in cell for cell in every_cell):
+        parts.append(COMBINED_NOTE.replace(NOT_APPLICABLE, escape(NOT_APPLICABLE)))
+    if not parts:
+        return Md("")
     return Md(("Note: " if len(parts) == 1 else "Notes: ") + "; ".join(parts) + ".")
 
 

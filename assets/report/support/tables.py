@@ -249,8 +249,9 @@ def equality_tables(frame: pd.DataFrame, services=("all",), show_percent: bool =
         cells = {(p, s, str(g)): (c, pc) for p, s, g, c, pc in zip(
             rows["_population"], rows["service"], rows["group"], rows["count"],
             rows["percent"] if "percent" in rows else [None] * len(rows), strict=True)}
-        # A population (and service) with a published Total has a row for every group it
-        # has people in: a group it has no row for has nobody in it (0), not a missing figure.
+        # A population (and service) with a published Total has a row for every group of
+        # its categories (0 where nobody is in it); a group it has no row for is combined
+        # into another for that population (docs/disclosure-control.md "Categories"): [z].
         counted = {(p, s) for p, s, _ in cells if (p, s, TOTAL) in cells}
         records = []
         for group in groups:
@@ -258,7 +259,8 @@ def equality_tables(frame: pd.DataFrame, services=("all",), show_percent: bool =
             for population in populations:
                 heading = POPULATIONS.get(population, "People")
                 for service in services:
-                    missing = ("0", "[z]") if (population, service) in counted else ("[x]", "[x]")
+                    missing = ("[z]", "[z]") if (population, service) in counted else (
+                        "[x]", "[x]")
                     count, percent = cells.get((population, service, group), missing)
                     text = str(fmt(count, "count", note=False))
                     if (show_percent and len(services) == 1 and group != TOTAL

@@ -1,0 +1,122 @@
+"""Every direction word in the rendered 2025 sample report (before the appendices) checked
+against the rule for the measure it describes (DESIGN §4 "Year-on-year", benchmarks;
+docs/measures.md): 'rose'/'fell'/'was similar to' against the change rule as published in
+`year_on_year` (direction from the change's interval), 'above'/'below'/'similar to' a national
+figure against the benchmark rule on `headline_measures` (exact pairs only; 'similar' when the
+national figure lies in our interval). A direction word that is neither is authored prose and
+must be on the short list below, so a new generated one cannot slip through unchecked."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import duckdb
+import pytest
+
+YEAR = 2025
+WORDS = re.compile(r"\b(rose|fell|higher|lower|above|below|similar)\b", re.I)
+NUMBER = r"(-?[\d,]+(?:\.\d+)?)%?"
+CHANGE = re.compile(rf"\b(rose|fell) from {NUMBER} in (\d{{4}}) to {NUMBER}")
+SIMILAR = re.compile(rf"similar to (\d{{4}}) \({NUMBER} then, {NUMBER} now")
+NATIONAL = re.compile(rf"\({NUMBER}\) was (above|below|similar to|the same as) the national "
+                      rf"figure for England of {NUMBER}")
+# Direction words that describe no measure: authored prose (report/narrative/2025, checked
+# against the data by issue 15's claims check) and pointers to other parts of the report.
+AUTHORED = ("Pressures remain, above all in", "is below where we want it",
+            "in the equality and diversity section above", "in the “you said, we did” list above",
+            "workload score improve, and hours over contract fall", "The tables below show",
+            "not yet above it in every team")
+
+
+def _text(path) -> str:
+    page = path.read_text(encoding="utf-8")
+    first_appendix = re.search(r"<h[12][^>]*>[^<]*Appendix", page)
+    body = page[:first_appendix.start()] if first_appendix else page
+    body = re.sub(r"<(script|style|table|svg)\b.*?</\1>", " ", body, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "").replace("−", "-"))
+
+
+def _published(sample_build):
+    out = sample_build / "build" / str(YEAR)
+    text = _text(out / "psw-annual-report.html").replace("−", "-")
+    with duckdb.connect(str(out / "published.duckdb"), read_only=True) as con:
+        changes = con.execute("select * from main.year_on_year where reporting_year = ?",
+                              [YEAR]).df()
+        headline = con.execute("select * from main.headline_measures where reporting_year = ?",
+                               [YEAR]).df()
+    return text, changes, headline
+
+
+@pytest.mark.slow
+def test_every_direction_word_follows_its_rule(sample_build):
+    checked, problems = direction_problems(*_published(sample_build))
+    assert checked >= 10, "the report should compare figures"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+def test_a_planted_direction_word_is_caught(sample_build):
+    text, changes, headline = _published(sample_build)
+    similar = SIMILAR.search(text)
+    assert similar, "the sample report should hold a change the interval does not support"
+    _year, before, now = similar.groups()
+    planted = text.replace(similar.group(0), f"fell from {before}% in {_year} to {now}% (", 1)
+    _checked, problems = direction_problems(planted, changes, headline)
+    assert len(problems) == 1 and "'fell'" in problems[0], problems
+
+
+def direction_problems(text, changes, headline) -> tuple[int, list[str]]:
+    """(direction words checked, the ones that break their rule or describe no measure)."""
+    checked, problems = 0, []
+    for match in WORDS.finditer(text):
+        start = text.rfind(". ", 0, match.start()) + 2
+        end = text.find(". ", match.end())
+        sentence = text[start:end if end > 0 else None]
+        window = text[max(0, match.start() - 40):match.end() + 120]
+        if any(phrase in sentence for phrase in AUTHORED):
+            continue
+        if (found := CHANGE.search(window)) and found.group(1) == match.group(1).lower():
+            word, before, _year, now = found.groups()
+            rows = changes[(changes["previous_value"].map(_safe) == _number(before))
+                           & (changes["value"].map(_safe) == _number(now))]
+            ok = (rows["direction"] == word).any()
+        elif (found := SIMILAR.search(window)) and match.group(1).lower() == "similar":
+            _year, before, now = found.groups()
+            rows = changes[(changes["previous_value"].map(_safe) == _number(before))
+                           & (changes["value"].map(_safe) == _number(now))]
+            ok = (rows["direction"] == "was similar to").any()
+        elif (found := NATIONAL.search(text[max(0, match.start() - 60):match.end() + 80])):
+            local, relation, national = found.groups()
+            rows = headline[(headline["value"].map(_safe) == _number(local))
+                            & (headline["national_value"].map(_safe) == _number(national))
+                            & (headline["national_match"] == "exact")]
+            ok = any(_benchmark(r) == relation for r in rows.to_dict("records"))
+        else:
+            ok = False
+        checked += 1
+        if not ok:
+            problems.append(f"'{match.group(0)}' in: {sentence.strip()}")
+    return checked, problems
+
+
+def _safe(cell) -> float | None:
+    try:
+        return float(str(cell))
+    except ValueError:
+        return None
+
+
+def _benchmark(row: dict) -> str:
+    """The benchmark rule (assets/report/support/language.py `national_clause`)."""
+    local, national = _safe(row["value"]), _safe(row["national_value"])
+    lower, upper = _safe(row.get("ci_lower")), _safe(row.get("ci_upper"))
+    if lower is not None and upper is not None and lower <= national <= upper:
+        return "similar to"
+    if round(local, 1) == round(national, 1):
+        return "the same as"
+    return "below" if local < national else "above"
