@@ -15,7 +15,8 @@ EXPECTED_ASSETS = {f"candidate/{name}" for name in EXTRACTS} | {
     "candidate/checked_year", "raw/year", "metrics/trends", "published/tables",
     "report/annual_report", "reference/dfe_csww", "metrics/comparisons",
     # one asset per staging model and per measure family (tests/dagster/asset_graph.json)
-    "staging/calendar", "staging/periods", "staging/timescales", "staging/worker_spells",
+    "staging/calendar", "staging/periods", "staging/timescales", "staging/asye_schedule",
+    "staging/worker_spells",
     "staging/supervision_sessions", "staging/worker_months", "staging/case_allocations",
     "staging/assessments", "staging/audits", "staging/learning_activities", "staging/vacancies",
     "staging/survey_responses", "staging/survey_invited", "staging/survey_answers",

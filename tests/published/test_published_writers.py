@@ -57,7 +57,7 @@ def test_csvs_are_byte_identical_across_runs(tables, tmp_path):
     # The stable names, each code column followed by its label column.
     assert list(leavers.columns) == ["reporting_year", "service", "service_label", "reason",
                                      "reason_label", "count", "percent"]
-    resignation = leavers[(leavers["reason"] == "resignation") & (leavers["service"] == "children")]
+    resignation = leavers[(leavers["reason"] == "1") & (leavers["service"] == "children")]
     assert resignation["reason_label"].iloc[0] == "Resignation"
     assert resignation["service_label"].iloc[0] == "Children's services"
     yoy = (tmp_path / "a" / "year_on_year.csv").read_text().splitlines()

@@ -127,7 +127,7 @@ def test_placeholder_words_from_the_data(snap):
         "children's services")
     assert placeholder_words(snap, "lowest", "turnover_rate_fte", "all") == "children's services"
     # 42.9 < 46.4 < 46.7 < 58.1; stress (36.4) is not a theme where agreeing is good.
-    assert placeholder_words(snap, "lowest", "health_check_agree_*", "all") == "intention to stay"
+    assert placeholder_words(snap, "lowest", "health_check_favourable_*", "all") == "intention to stay"
 
 
 def test_placeholder_errors_name_the_file_line(snap):

@@ -153,10 +153,10 @@ def _extreme(sentence: str, phrase: str, measure: str, service: str | None,
         return []
     high = word.group(1).lower() in ("highest", "most", "best")
     if re.search(r"\b(?:any|all|every) (?:other )?(?:theme|standard|question)s?\b", sentence,
-                 flags=re.I) and measure.startswith("health_check_agree_"):
-        scores = {t: snap.value(f"health_check_agree_{t}", "all") for t in POSITIVE_THEMES}
+                 flags=re.I) and measure.startswith("health_check_favourable_"):
+        scores = {t: snap.value(f"health_check_favourable_{t}", "all") for t in POSITIVE_THEMES}
         scores = {t: v for t, v in scores.items() if v is not None}
-        theme = measure.removeprefix("health_check_agree_")
+        theme = measure.removeprefix("health_check_favourable_")
         if theme in scores:
             best = (max if high else min)(scores, key=scores.get)
             if best != theme:
@@ -262,7 +262,7 @@ def placeholder_words(snap: Snapshot, kind: str, measure: str, service: str) -> 
 
     change: the year-on-year clause by the change rule ('rose from 13.2% in 2024 to 11.4%',
     'was similar to 2024 (…)'), or 'was <figure>' when there is no earlier year.
-    highest/lowest of a measure: the service ("adults' services"); of `health_check_agree_*`:
+    highest/lowest of a measure: the service ("adults' services"); of `health_check_favourable_*`:
     the health check theme in words, among the themes where agreeing is good.
     When the data cannot answer, the shorthand ([x], [c]) stands in, as for {{measure}}."""
     from assets.report.support.language import change_clause
@@ -271,8 +271,8 @@ def placeholder_words(snap: Snapshot, kind: str, measure: str, service: str) -> 
         clause = change_clause(snap, measure, service)
         return str(clause) if clause else f"was {snap.f(measure, service)}"
     high = kind == "highest"
-    if measure == "health_check_agree_*":
-        scores = {t: snap.value(f"health_check_agree_{t}", "all") for t in POSITIVE_THEMES}
+    if measure == "health_check_favourable_*":
+        scores = {t: snap.value(f"health_check_favourable_{t}", "all") for t in POSITIVE_THEMES}
         scores = {t: v for t, v in scores.items() if v is not None}
         if not scores:
             return str(snap.f("health_check_favourable_equality", "all"))  # the shorthand, '[x]'

@@ -32,7 +32,7 @@ def describe_for(snap: Snapshot):
 
     def describe(kind: str, measure: str, service: str = "all") -> str:
         """{{change|highest|lowest measure service}}: words that come from the data."""
-        if measure != "health_check_agree_*":
+        if measure != "health_check_favourable_*":
             figure(measure, service)  # an unknown measure raises KeyError: file and line shown
         return placeholder_words(snap, kind, measure, service)
 
