@@ -1,6 +1,6 @@
 """Benchmark inputs, generated once and cached under benchmarks/.cache/ (git-ignored).
 
-National scale (DESIGN §6) is ONE reporting year across 153 authorities. `psw synth` writes
+National scale (docs/design.md §6) is ONE reporting year across 153 authorities. `psw synth` writes
 one folder per authority; `national_folder` concatenates the authorities' same-name files into
 one national `<year>/` folder, which the pipeline ingests as one big dataset:
 

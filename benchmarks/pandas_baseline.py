@@ -3,7 +3,7 @@
 Turnover (FTE), vacancy rate (FTE), agency rate (FTE) and caseload (cases per case-holding
 FTE) per authority and service at the reference date R, on frames already loaded
 (`raw.hr_workforce`, `raw.hr_vacancies`, `raw.caseload` plus an `authority_code` column).
-Definitions follow tests/metrics/pandas_reference.py (DESIGN §4), grouped the way an analyst
+Definitions follow tests/metrics/pandas_reference.py (docs/design.md §4), grouped the way an analyst
 writes it: boolean masks, then groupby-sum, then divide.
 """
 

@@ -66,7 +66,7 @@ def check_measured(out: Path, year: int) -> None:
 
 
 def check_key(raw: Path, years: list[int]) -> None:
-    """Refuse real data without PSW_PSEUDONYMISATION_KEY before touching anything (DESIGN §2)."""
+    """Refuse real data without PSW_PSEUDONYMISATION_KEY before touching anything (docs/design.md §2)."""
     from assets.candidate.pseudonymise import resolve_key
     from psw_core.hashing import file_sha256
 

@@ -1,4 +1,4 @@
-"""`psw`: the command line (DESIGN §5). Exit codes: 0 success, 1 the data breaks a rule,
+"""`psw`: the command line (docs/design.md §5). Exit codes: 0 success, 1 the data breaks a rule,
 2 unusable input or usage, 3 an internal error (one line, with the log path)."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def _log_path() -> Path:
 
 
 def guarded(func):
-    """No traceback reaches the user: map failures to DESIGN §5 exit codes."""
+    """No traceback reaches the user: map failures to docs/design.md §5 exit codes."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -212,7 +212,7 @@ def synth(
     survey_aggregate: bool = typer.Option(False, "--survey-aggregate", help="Write the health check as the LGA's aggregate report, not respondent rows."),
     census_layout: str | None = typer.Option(None, "--census-layout", help="Write the children's workforce as a CSWW census return in this layout: 2021-2023, 2024 or 2025."),
 ) -> None:
-    """Write a synthetic authority's extracts in the DESIGN §3 contract."""
+    """Write a synthetic authority's extracts in the docs/design.md §3 contract."""
     from psw_synth import generate
 
     try:

@@ -1,4 +1,4 @@
-"""Jobs. Writers run in one process: DuckDB allows one writing process per file (DESIGN §2)."""
+"""Jobs. Writers run in one process: DuckDB allows one writing process per file (docs/design.md §2)."""
 
 from __future__ import annotations
 

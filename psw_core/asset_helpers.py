@@ -35,7 +35,7 @@ def preview(frame: pd.DataFrame, rows: int = 10) -> dg.MetadataValue:
 
 
 def problems_table(problems, limit: int = 50) -> dg.MetadataValue:
-    """Failing rows for the UI, values redacted (DESIGN §2: nothing persisted shows raw values)."""
+    """Failing rows for the UI, values redacted (docs/design.md §2: nothing persisted shows raw values)."""
     if not problems:
         return dg.MetadataValue.md("_no problems_")
     rows = [p.redacted().to_dict() for p in problems[:limit]]

@@ -1,5 +1,5 @@
 """The authority's settings (`data/authority.yml`), validated against a schema, and the
-reporting period they imply (DESIGN §3 "The reporting period", §5)."""
+reporting period they imply (docs/design.md §3 "The reporting period", §5)."""
 
 from __future__ import annotations
 

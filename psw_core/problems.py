@@ -1,4 +1,4 @@
-"""One data problem, as a council analyst reads it (DESIGN §3, §5).
+"""One data problem, as a council analyst reads it (docs/design.md §3, §5).
 
 Readers, Great Expectations suites and cross-extract SQL checks all report through this
 type, so `psw validate`, Dagster check metadata and the report's data-quality appendix agree.
@@ -35,7 +35,7 @@ class Problem:
         return asdict(self)
 
     def redacted(self) -> Problem:
-        """The same problem with its value hidden, for anything persisted (DESIGN §2)."""
+        """The same problem with its value hidden, for anything persisted (docs/design.md §2)."""
         return Problem(**{**asdict(self), "value": None if self.value is None else "<redacted>"})
 
     def describe(self) -> str:

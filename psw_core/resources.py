@@ -1,4 +1,4 @@
-"""Settings and the DuckDB warehouse, decided in one place (DESIGN §5).
+"""Settings and the DuckDB warehouse, decided in one place (docs/design.md §5).
 
 Every path comes from the environment or the command line, never from code elsewhere:
 PSW_RAW_DIR, PSW_OUT_DIR, PSW_CONFIG, PSW_WAREHOUSE, PSW_PSEUDONYMISATION_KEY, PSW_FORMATS.
@@ -30,7 +30,7 @@ def setting(name: str) -> str:
 
 
 def warehouse_path() -> Path:
-    """build/warehouse.duckdb unless PSW_WAREHOUSE says otherwise (DESIGN §5)."""
+    """build/warehouse.duckdb unless PSW_WAREHOUSE says otherwise (docs/design.md §5)."""
     return Path(os.environ.get("PSW_WAREHOUSE") or Path(setting("PSW_OUT_DIR")) / "warehouse.duckdb")
 
 
@@ -43,7 +43,7 @@ _HELD: dict[str, int] = {}  # re-entrant within this process: the CLI holds it a
 
 @contextlib.contextmanager
 def writer_lock(path: Path, wait_seconds: float = 600, on_wait=None) -> Iterator[None]:
-    """Serialise writers: DuckDB lets one process hold a file for writing (DESIGN §2)."""
+    """Serialise writers: DuckDB lets one process hold a file for writing (docs/design.md §2)."""
     key = str(Path(path).resolve())
     if _HELD.get(key):
         _HELD[key] += 1

@@ -1,4 +1,4 @@
-"""python -m psw_synth: the `psw synth` command (DESIGN §5) without the typer CLI."""
+"""python -m psw_synth: the `psw synth` command (docs/design.md §5) without the typer CLI."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ ADULTS_CASELOAD = 16.0
 
 # Size of the single sample authority at scale 1: headcount in post at R, agency included.
 # Chosen so that ~350 spells are held in a year and 153 authorities give roughly the national
-# 36k children's and 18k adults' social workers (DESIGN §6).
+# 36k children's and 18k adults' social workers (docs/design.md §6).
 CHILDREN_HEADCOUNT = 185
 ADULTS_HEADCOUNT = 92
 

@@ -1,4 +1,4 @@
-"""One reporting year's extracts, cut from the authority's simulated history (DESIGN §3).
+"""One reporting year's extracts, cut from the authority's simulated history (docs/design.md §3).
 
 Each function returns a pandas DataFrame in the contract's columns, rows sorted, values ready to
 write. Dates are integer day numbers until `iso_dates` / `uk_dates` turn them into text.
@@ -85,7 +85,7 @@ def reporting_year(config: AuthorityConfig, year: int) -> Year:
 
 @lru_cache(maxsize=64)
 def bank_holidays(subdivision: str, year: int) -> np.ndarray:
-    """Bank holidays of the nation around the year (the `holidays` package, DESIGN §4)."""
+    """Bank holidays of the nation around the year (the `holidays` package, docs/design.md §4)."""
     days = holidays.country_holidays("GB", subdiv=subdivision, years=range(year - 2, year + 2))
     return np.array(sorted(days), dtype="M8[D]")
 
@@ -150,7 +150,7 @@ def roster(spells: Spells, yr: Year) -> pd.DataFrame:
 def hr_workforce(
     ros: pd.DataFrame, yr: Year, ids: IdScheme, rng: np.random.Generator
 ) -> pd.DataFrame:
-    """`hr_workforce`: one row per spell held in the year (DESIGN §3)."""
+    """`hr_workforce`: one row per spell held in the year (docs/design.md §3)."""
     days_lost, stress_lost = absence(ros, yr, rng)
     end_blank = ~ros["end_shown"].to_numpy()
     frame = pd.DataFrame({

@@ -2,7 +2,7 @@
 
 Each fault is recorded as {file, row, column, value, rule}: `row` is the spreadsheet row as Excel
 shows it (header = row 1), `value` the text written into the cell. Rule ids are the validation
-suites' (expectations/*.json, DESIGN §2). The list is documented in docs/synthetic-data.md.
+suites' (expectations/*.json, docs/design.md §2). The list is documented in docs/synthetic-data.md.
 """
 
 from __future__ import annotations

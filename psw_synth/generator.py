@@ -1,4 +1,4 @@
-"""`psw synth`: writes a fictional authority's extracts in the DESIGN §3 contract.
+"""`psw synth`: writes a fictional authority's extracts in the docs/design.md §3 contract.
 
 generate() simulates one employment history per authority and cuts each requested reporting
 year's extracts from it; write_sample() regenerates the committed sample in data/raw/.

@@ -208,7 +208,7 @@ def simulate_year(
     incoming_fte = {0: 0.0, 1: 0.0}
 
     # 1. Moves between services: a spell ends (reason 7) and one starts in the other service
-    #    within 7 days (DESIGN §3, §4 "Moves between services").
+    #    within 7 days (docs/design.md §3, §4 "Moves between services").
     movers_out_fte = {}
     for s in (0, 1):
         stock = np.flatnonzero(open_ & (spells["service"] == s) & (spells["agency"] == 0))

@@ -1,5 +1,5 @@
 """Fixed lists the generator draws from: code lists with their weights, names, teams, the health
-check codebook and free-text templates. Code lists follow DESIGN §3 and the CSWW field list
+check codebook and free-text templates. Code lists follow docs/design.md §3 and the CSWW field list
 (domain/DEFINITIONS.md); weights are plausible assumptions, documented in docs/synthetic-data.md.
 """
 
@@ -54,7 +54,7 @@ START_ORIGIN_SERVICE_MOVE = 8  # "other": CSWW has no code for a move within the
 # CSWW ReasonLeave and LeaverDestination.
 REASONS_LEAVE = (1, 2, 3, 4, 5, 6, 8, 9)
 REASON_LEAVE_WEIGHTS = (0.66, 0.02, 0.01, 0.03, 0.11, 0.005, 0.085, 0.08)
-REASON_SERVICE_MOVE = 7  # moved to another social work role within the LA (DESIGN §3)
+REASON_SERVICE_MOVE = 7  # moved to another social work role within the LA (docs/design.md §3)
 REASON_RETIRED = 5
 REASON_AGENCY_END = 8  # agency assignment ended: "other"
 DESTINATIONS = (1, 2, 3, 4, 5, 6, 7, 8)

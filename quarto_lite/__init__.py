@@ -1,4 +1,4 @@
-"""The report renderer: Quarto when on PATH, else the built-in renderer (DESIGN §2).
+"""The report renderer: Quarto when on PATH, else the built-in renderer (docs/design.md §2).
 
 Names are imported lazily so that report chunks importing `quarto_lite.charts` do not pay
 for nbclient, pandoc and typst inside the kernel.

@@ -1,4 +1,4 @@
-"""The extract contract v1 (DESIGN §3) as data.
+"""The extract contract v1 (docs/design.md §3) as data.
 
 Readers type columns from these specs; Great Expectations suites and docs/data-contract.md
 describe the same rules. `required` means the column must be present in the file's header
@@ -20,7 +20,7 @@ PANDAS_DTYPES = {"text": "string", "code": "string", "int": "Int64", "decimal": 
                  "date": "datetime64[ns]"}
 
 # Direct identifiers: never loaded into any frame that leaves the reader, in any extract.
-# Names are read into memory only to build the scrubbing list (DESIGN §2).
+# Names are read into memory only to build the scrubbing list (docs/design.md §2).
 NEVER_LOADED = ("name", "first_name", "surname", "email", "ni_number", "swe_no", "address",
                 "postcode")
 NAME_COLUMNS = ("name", "first_name", "surname")
@@ -28,9 +28,9 @@ NAME_COLUMNS = ("name", "first_name", "surname")
 BIRTH_DATE_COLUMN = "person_birth_date"
 AGE_BANDS = ("<30", "30-39", "40-49", "50-59", "60+")
 
-# Id columns pseudonymised at ingest, with their HMAC kind (DESIGN §2).
+# Id columns pseudonymised at ingest, with their HMAC kind (docs/design.md §2).
 # Record ids from the case management system are pseudonymised too: like case ids, they could
-# be looked up in the source system (DESIGN §2 names worker, case and response ids).
+# be looked up in the source system (docs/design.md §2 names worker, case and response ids).
 ID_KINDS = {"worker_id": "worker", "case_id": "case", "response_id": "response",
             "assessment_id": "assessment", "audit_id": "audit"}
 
@@ -341,7 +341,7 @@ CSWW_EXTRACTS = ("hr_workforce", "hr_vacancies")
 # worker_crosswalk.csv/.xlsx (worker_id, swe_no): joins census workers, keyed by SWE number, to
 # the local ids of the other extracts, in memory at ingest. Never loaded (swe_no is NEVER_LOADED).
 CROSSWALK = "worker_crosswalk"
-# `psw build` needs one of these (DESIGN §3 "Validate and build").
+# `psw build` needs one of these (docs/design.md §3 "Validate and build").
 REQUIRED_FOR_BUILD = ("hr_workforce", CSWW)
 
 

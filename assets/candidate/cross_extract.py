@@ -1,4 +1,4 @@
-"""Cross-extract rules (DESIGN §3) as DuckDB SQL, over in-memory frames or warehouse tables.
+"""Cross-extract rules (docs/design.md §3) as DuckDB SQL, over in-memory frames or warehouse tables.
 
 The SQL in `sql/` names tables without a schema and rows by `source_row`, as the warehouse's
 `candidate.*` tables do. `check_frames` registers the validated frames under those names (with

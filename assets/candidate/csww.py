@@ -4,7 +4,7 @@
 (`LALevelVacancies`, `LALevel` from 2025) becomes the children's `hr_vacancies` row; the mapping
 is docs/csww-mapping.md. Every census layout from 2021 to 2025 is read: the layout is detected
 from the elements present, never from the year, and a rule about an element runs only on the
-layouts that have it. The census's own rules apply (DESIGN §3): a leaving date outside the
+layouts that have it. The census's own rules apply (docs/design.md §3): a leaving date outside the
 collection year is an error.
 
 Row numbers: an XML file has no spreadsheet rows, so a problem's `row` is the worker's ordinal

@@ -167,7 +167,7 @@ def suite_check_results(name: str, key: dg.AssetKey, found: list, counts) -> lis
 
 
 def validation_frame(problems, year: int) -> pd.DataFrame:
-    """Validation results for the warehouse, values redacted (DESIGN §2)."""
+    """Validation results for the warehouse, values redacted (docs/design.md §2)."""
     rows = [p.redacted().to_dict() for p in problems]
     frame = pd.DataFrame(rows, columns=["file", "rule", "severity", "why", "action", "row", "column",
                                         "column_letter", "value"])

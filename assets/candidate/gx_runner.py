@@ -1,4 +1,4 @@
-"""Run the Great Expectations suites in `expectations/` on typed pandas frames (DESIGN §2).
+"""Run the Great Expectations suites in `expectations/` on typed pandas frames (docs/design.md §2).
 
 One JSON suite per extract. Each expectation carries `meta.rule`, `meta.severity`, `meta.why`
 and `meta.action`; every failing cell becomes one `Problem` that names the spreadsheet row

@@ -1,4 +1,4 @@
-"""Read a reporting-year folder and prepare the frames loaded as `candidate.*` (DESIGN §2).
+"""Read a reporting-year folder and prepare the frames loaded as `candidate.*` (docs/design.md §2).
 
 `read_year` reads and types every extract present (no key needed: `psw validate` uses it).
 `prepare_year` then pseudonymises ids, drops direct identifiers, turns birth dates into age

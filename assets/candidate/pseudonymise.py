@@ -1,4 +1,4 @@
-"""Pseudonymisation of worker, case and response ids, and where the key comes from (DESIGN §2).
+"""Pseudonymisation of worker, case and response ids, and where the key comes from (docs/design.md §2).
 
 An id becomes hex HMAC-SHA256(key, "<kind>:<id>"), so the same worker has the same pseudonym
 in every extract and every year built with the same key, and nobody without the key can

@@ -1,6 +1,6 @@
 """Read one extract file (CSV, XLSX or the CSWW census XML) into a typed frame with problems.
 
-Parsing rules are DESIGN §3 "Files and parsing", as written up in docs/data-contract.md.
+Parsing rules are docs/design.md §3 "Files and parsing", as written up in docs/data-contract.md.
 Nothing here writes anywhere: the frames hold raw ids and staff names in memory only.
 """
 
@@ -331,7 +331,7 @@ def xlsx_grid(path: Path, file: str) -> tuple[list[str], pd.DataFrame, list[Prob
 
 
 def normalise_header(name: str) -> str:
-    """Trim, lowercase, spaces and hyphens to `_` (DESIGN §3 "Column names")."""
+    """Trim, lowercase, spaces and hyphens to `_` (docs/design.md §3 "Column names")."""
     return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
 
 

@@ -1,4 +1,4 @@
-"""Scrub free-text comments of personal details (DESIGN §2 "Free-text comments").
+"""Scrub free-text comments of personal details (docs/design.md §2 "Free-text comments").
 
 One compiled regex alternation finds, in this order of preference: emails, NI numbers, UK
 postcodes, UK phone numbers, and word tokens. A word token is replaced when it is a staff first

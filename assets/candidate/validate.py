@@ -1,4 +1,4 @@
-"""`psw validate`: check one reporting-year folder without loading anything (DESIGN §5).
+"""`psw validate`: check one reporting-year folder without loading anything (docs/design.md §5).
 
 Read problems (assets.candidate), Great Expectations suites (gx_runner) and cross-extract SQL
 (cross_extract) are gathered into one `ValidationReport`. It never needs the pseudonymisation
@@ -27,7 +27,7 @@ from psw_core.config import AuthorityConfig
 from psw_core.problems import Problem, UnusableInput
 
 REDACTED = "<redacted>"
-# Columns never written to disk as received: identifiers, birth dates, free text (DESIGN §2).
+# Columns never written to disk as received: identifiers, birth dates, free text (docs/design.md §2).
 SENSITIVE_COLUMNS = frozenset({
     "worker_id", "case_id", "response_id", "assessment_id", "audit_id", "person_birth_date",
     "comments", "name", "first_name", "surname", "email", "ni_number", "swe_no", "address",
@@ -64,7 +64,7 @@ class ValidationReport:
 
     @property
     def exit_code(self) -> int:
-        """0 clean or warnings only; 1 the data breaks a rule; 2 unusable input (DESIGN §5)."""
+        """0 clean or warnings only; 1 the data breaks a rule; 2 unusable input (docs/design.md §5)."""
         if self.unusable:
             return 2
         return 1 if self.errors else 0

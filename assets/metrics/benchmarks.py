@@ -1,4 +1,4 @@
-"""`metrics.benchmarks`: national figures mapped onto our measures (DESIGN §4).
+"""`metrics.benchmarks`: national figures mapped onto our measures (docs/design.md §4).
 
 The national file and the map are passed in (defaults below); the map names the release
 (vintage) of every national series and whether its definition matches ours exactly. A local

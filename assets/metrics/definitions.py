@@ -1,4 +1,4 @@
-"""The registry of measures: one entry per measure name in `metrics.measures` (DESIGN §4).
+"""The registry of measures: one entry per measure name in `metrics.measures` (docs/design.md §4).
 
 `docs/measures.md` is generated from this registry (`render_markdown`), and
 `tests/metrics/test_metrics_definitions.py` fails when the two drift apart or when the SQL emits
@@ -6,7 +6,7 @@ a measure that is not registered here. Fields:
 
 - `unit`: one of UNITS.
 - `section`: the report section the measure belongs to.
-- `interval`: the measure's 95% interval method, one of INTERVALS (DESIGN §4 "Intervals"):
+- `interval`: the measure's 95% interval method, one of INTERVALS (docs/design.md §4 "Intervals"):
   `wilson` for true proportions of a count, `poisson` for counts over FTE or headcount
   (`events_from` names the integer count of events), `clustered` for survey answers (computed
   in the family's SQL with the respondent as the unit), `none` for everything else (a census
@@ -45,7 +45,7 @@ TIMELY = (
     "Care Act 2014 assessments: local timescale; timescales from authority.yml"
 )
 CLA = "DfE, Children looked after in England (SSDA903) definition of a looked-after child"
-LOCAL = "psw-report DESIGN §4 (local definition)"
+LOCAL = "psw-report docs/design.md §4 (local definition)"
 CSWW_CODES = "DfE CSWW census specification (code lists)"
 
 # DfE divides working days lost by FTE in post x 253, a fixed working year: that reproduces
@@ -285,7 +285,7 @@ def _check_registry() -> None:
 _check_registry()
 
 
-# Every ambiguity met while implementing DESIGN §4, with the choice made. Mirrored in
+# Every ambiguity met while implementing docs/design.md §4, with the choice made. Mirrored in
 # docs/measures.md ("Choices we made").
 DECISIONS: list[tuple[str, str]] = [
     ("Missing values",
@@ -328,7 +328,7 @@ DECISIONS: list[tuple[str, str]] = [
      "A worker in post at R in both services counts once for `all`. Hours completed in P count "
      "even when completed in an earlier spell. No learning extract: no measure."),
     ("Health check scores",
-     "The mean is over answers (as DESIGN §4 says), not over respondents; numerator is blank "
+     "The mean is over answers (as docs/design.md §4 says), not over respondents; numerator is blank "
      "and denominator is the number of respondents who answered at least one item of the "
      "standard, for disclosure control. Standards 2-8 without codebook items get no row."),
     ("Survey polarity and intervals",

@@ -1,9 +1,9 @@
-"""The core workforce ratios as plain, vectorised functions (DESIGN §4 "Workforce measures").
+"""The core workforce ratios as plain, vectorised functions (docs/design.md §4 "Workforce measures").
 
 The SQL in `workforce.sql` computes the same ratios; `tests/metrics/test_metrics_formulas.py`
 checks that every SQL row agrees with these functions, and the backtest recomputes the DfE
 national rates from the benchmark file's own components with them. A zero denominator gives NaN
-(the measure is then left out, DESIGN §4 "Missing values").
+(the measure is then left out, docs/design.md §4 "Missing values").
 """
 
 from __future__ import annotations

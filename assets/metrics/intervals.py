@@ -1,4 +1,4 @@
-"""Confidence intervals for proportions of counts (DESIGN §4 "Intervals", "Year-on-year").
+"""Confidence intervals for proportions of counts (docs/design.md §4 "Intervals", "Year-on-year").
 
 Plain numpy functions: they take scalars or arrays and return arrays of the same shape.
 Where an interval is undefined (n = 0, x < 0 or x > n, or a missing input) the result is NaN.

@@ -1,4 +1,4 @@
-"""Build `metrics.measures` for one reporting year (DESIGN §4).
+"""Build `metrics.measures` for one reporting year (docs/design.md §4).
 
 Each measure family is one SQL file in `sql/` (a chain of CTEs ending `select * from final`)
 returning service, measure, breakdown, category, month_end, value, numerator, denominator.
@@ -6,7 +6,7 @@ This module runs the families whose staging inputs exist, adds the unit and sour
 registry (`definitions.py`), the 95% Wilson interval for proportions of counts
 (`intervals.py`), and replaces that year's rows.
 
-Missing values (DESIGN §4): a measure whose denominator is zero or that has no data gets no
+Missing values (docs/design.md §4): a measure whose denominator is zero or that has no data gets no
 row. The one exception is the rolling 12-month turnover, whose months that need a missing
 previous-year extract keep a row with value NULL (published as [x]).
 """

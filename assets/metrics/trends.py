@@ -1,4 +1,4 @@
-"""Year-on-year changes (`metrics.changes`, DESIGN §4 "Year-on-year").
+"""Year-on-year changes (`metrics.changes`, docs/design.md §4 "Year-on-year").
 
 One row per headline measure x service x pair of consecutive reporting years present in
 `metrics.measures`. A measure whose registry `interval` is not `none` gets a 95% interval for

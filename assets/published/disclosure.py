@@ -1,4 +1,4 @@
-"""Statistical disclosure control for published tables (DESIGN §4 "Outputs and disclosure control").
+"""Statistical disclosure control for published tables (docs/design.md §4 "Outputs and disclosure control").
 
 One cell of a published table is one row of a frame (a statistic with its count and derived
 columns). The rules, implemented once here and documented in docs/disclosure-control.md:

@@ -1,5 +1,5 @@
 """What went in: input files with SHA-256 and row counts, code version and git commit,
-validation results, benchmark release (DESIGN §5 provenance.json)."""
+validation results, benchmark release (docs/design.md §5 provenance.json)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Publish one year: disclosure-controlled tables, provenance and data quality into
-published.*, then the files in build/<Y>/ (DESIGN §5). Every file is written atomically."""
+published.*, then the files in build/<Y>/ (docs/design.md §5). Every file is written atomically."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from psw_core.config import AuthorityConfig
 def data_quality(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     """Validation results that reached the warehouse (warnings; errors block), counted by rule.
 
-    Aggregated: no row values, so it is safe to publish (DESIGN §2)."""
+    Aggregated: no row values, so it is safe to publish (docs/design.md §2)."""
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_schema='raw' "
         "AND table_name='validation_problems'"

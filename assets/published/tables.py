@@ -81,7 +81,7 @@ HEADLINE_RULES: tuple[HeadlineRule, ...] = (
     ),
     HeadlineRule("leavers_fte", "people", ("numerator",), ("turnover_rate_headcount", "numerator")),
     HeadlineRule("starters_fte", "people", ("numerator",)),
-    # Health data: the ordinary rule on the people with stress absence (DESIGN §4).
+    # Health data: the ordinary rule on the people with stress absence (docs/design.md §4).
     HeadlineRule("stress_absence_share", "people", (), ("stress_absence_headcount", "value")),
     HeadlineRule("stress_absence_headcount", "people", ("value",)),
     HeadlineRule("children_looked_after", "cases", ("value",)),
@@ -97,7 +97,7 @@ HEADLINE_RULES: tuple[HeadlineRule, ...] = (
     HeadlineRule("*", "people", ("numerator", "denominator")),
 )
 
-# The fixed headline measures (DESIGN §4); survey families are added as they appear in metrics.
+# The fixed headline measures (docs/design.md §4); survey families are added as they appear in metrics.
 HEADLINE_MEASURES = (
     "fte_in_post", "headcount_in_post", "starters_fte", "leavers_fte", "turnover_rate_fte",
     "turnover_rate_headcount", "vacancy_rate_fte", "agency_rate_fte", "agency_rate_headcount",
@@ -268,7 +268,7 @@ def _benchmarks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "reporting_year": frame["reporting_year"] if "reporting_year" in frame else pd.NA,
         "national_value": pd.to_numeric(frame[value], errors="coerce"),
         "national_release": frame[release] if release else pd.NA,
-        # A pair without a stated match is not like-for-like (DESIGN §4 benchmarks).
+        # A pair without a stated match is not like-for-like (docs/design.md §4 benchmarks).
         "national_match": (frame["definition_match"] if "definition_match" in frame
                            else "differs"),
         "national_basis": frame["note"] if "note" in frame else "",

@@ -1,4 +1,4 @@
-"""Output writers for the published stage (DESIGN §5): CSVs, the accessible ODS workbook, the
+"""Output writers for the published stage (docs/design.md §5): CSVs, the accessible ODS workbook, the
 read-only DuckDB snapshot and the internal, unsuppressed headline file.
 
 Every writer is atomic (a temporary file in the target folder, then `os.replace`) and

@@ -1,4 +1,4 @@
-"""Render the annual report for one year from its published snapshot (DESIGN §2 Quarto)."""
+"""Render the annual report for one year from its published snapshot (docs/design.md §2 Quarto)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Staging models: `raw.*` -> `staging.*`, one table per stated grain (DESIGN §2, §4).
+"""Staging models: `raw.*` -> `staging.*`, one table per stated grain (docs/design.md §2, §4).
 
 Each model is a SQL file in `sql/` (a chain of CTEs ending `select * from final`) whose header
 states its grain. Three small tables come from configuration rather than data and are built
@@ -74,7 +74,7 @@ def reporting_years(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def periods_frame(config: AuthorityConfig, years: list[int]) -> pd.DataFrame:
-    """One row per reporting year: period_start and reference_date (DESIGN §3)."""
+    """One row per reporting year: period_start and reference_date (docs/design.md §3)."""
     return pd.DataFrame(
         {
             "reporting_year": pd.Series(years, dtype="int32"),

@@ -191,7 +191,7 @@ def test_same_content_never_runs_twice_touch_or_copy(raw, instance):
 
 def test_same_content_as_already_run_after_a_change_back_keeps_its_run_key(raw, instance):
     # A → B → A: the third request reuses A's run key, which the sensor daemon never launches
-    # twice (DESIGN §2: never twice for the same content); the docs say to run it by hand.
+    # twice (docs/design.md §2: never twice for the same content); the docs say to run it by hand.
     folder = write_year(raw, 2025, {"hr_workforce.csv": HR})
     ticker = Ticker(instance)
     key_a = ticker.tick().run_requests[0].run_key

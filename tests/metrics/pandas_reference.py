@@ -1,5 +1,5 @@
 """Independent plain-pandas reference computations of the core workforce measures
-(DESIGN §4), for differential tests against the SQL path (e.g. on the synthetic sample).
+(docs/design.md §4), for differential tests against the SQL path (e.g. on the synthetic sample).
 
 They take `raw.hr_workforce`-shaped and `raw.caseload`-shaped frames for ONE reporting year of
 ONE service (filter before calling) and the reference date R and period start. They ignore

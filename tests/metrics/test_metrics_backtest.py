@@ -1,4 +1,4 @@
-"""Backtest (DESIGN §4): recompute DfE's national turnover, vacancy, agency and caseload rates
+"""Backtest (docs/design.md §4): recompute DfE's national turnover, vacancy, agency and caseload rates
 from the benchmark file's own components (same vintage: the reporting-year 2025 release) with
 our measure functions, and fail loudly beyond rounding (0.05 points).
 

@@ -44,7 +44,7 @@ def test_registry_covers_design_names_and_units():
 
 def test_every_headline_measure_is_emitted(measures):
     headline = set(measures.loc[measures["breakdown"].isna(), "measure"])
-    # standards 2-8 have no items in the scenario, so no rows (DESIGN §4 "Missing values")
+    # standards 2-8 have no items in the scenario, so no rows (docs/design.md §4 "Missing values")
     expected = {m for m in DESIGN_MEASURES if not m.startswith("health_check_score_standard_")}
     assert expected | {"health_check_score_standard_1"} <= headline
 

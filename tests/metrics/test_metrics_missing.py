@@ -1,4 +1,4 @@
-"""Missing extracts and zero denominators give no row (DESIGN §4 "Missing values")."""
+"""Missing extracts and zero denominators give no row (docs/design.md §4 "Missing values")."""
 
 import duckdb
 from metrics_scenario import HR, YEAR, build, config

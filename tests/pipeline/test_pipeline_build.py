@@ -60,7 +60,7 @@ def test_internal_headline_file_has_the_design_columns_and_names(sample_build):
     frame = pd.read_csv(path, comment="#")
     names = set(frame["measure"])
     assert names - DESIGN_MEASURES == {n for n in names if AGREE.match(n)}
-    assert DESIGN_MEASURES - names == set(), "a DESIGN §4 measure is missing for the sample"
+    assert DESIGN_MEASURES - names == set(), "a docs/design.md §4 measure is missing for the sample"
     assert set(frame["service"]) == {"children", "adults", "all"}
 
 

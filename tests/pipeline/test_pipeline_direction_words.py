@@ -1,5 +1,5 @@
 """Every direction word in the rendered 2025 sample report (before the appendices) checked
-against the rule for the measure it describes (DESIGN §4 "Year-on-year", benchmarks;
+against the rule for the measure it describes (docs/design.md §4 "Year-on-year", benchmarks;
 docs/measures.md): 'rose'/'fell'/'was similar to' against the change rule as published in
 `year_on_year` (direction from the change's interval), 'above'/'below'/'similar to' a national
 figure against the benchmark rule on `headline_measures` (exact pairs only; 'similar' when the

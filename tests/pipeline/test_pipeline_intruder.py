@@ -1,4 +1,4 @@
-"""The intruder test on the sample (DESIGN §4, docs/disclosure-control.md): every year of the
+"""The intruder test on the sample (docs/design.md §4, docs/disclosure-control.md): every year of the
 session's real `psw build` of the committed sample, attacked through its published
 tables (`build/<year>/published.duckdb`), exactly as a reader holding every published number
 could. The random small authorities are in tests/published/test_published_intruder.py."""

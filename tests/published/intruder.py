@@ -1,4 +1,4 @@
-"""The intruder: what someone holding every published number can work out (DESIGN §4
+"""The intruder: what someone holding every published number can work out (docs/design.md §4
 "Outputs and disclosure control").
 
 `attack` takes one year's published tables (cells as published: numbers or `[c]`) and builds,

@@ -41,7 +41,7 @@ def _row(measure, service, value, numerator=None, denominator=None, unit="percen
         "service": service, "breakdown": breakdown, "category": category,
         "month_end": month_end, "value": value, "numerator": numerator,
         "denominator": denominator, "unit": unit, "ci_lower": ci[0], "ci_upper": ci[1],
-        "source": "DESIGN §4",
+        "source": "docs/design.md §4",
     }  # fmt: skip
 
 

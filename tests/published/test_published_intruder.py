@@ -1,4 +1,4 @@
-"""The intruder test (DESIGN §4): at least 200 random small authorities, fed straight into the
+"""The intruder test (docs/design.md §4): at least 200 random small authorities, fed straight into the
 disclosure code, attacked with an integer programme on every published number; a planted
 linked-table leak must be caught. The sample years are attacked in
 tests/pipeline/test_pipeline_intruder.py, on the session's sample build."""

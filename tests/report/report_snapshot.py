@@ -52,7 +52,7 @@ def _row(year, measure, service, value, numerator=None, denominator=None, unit="
             "service": service, "breakdown": breakdown, "category": category,
             "month_end": month_end, "value": value, "numerator": numerator,
             "denominator": denominator, "unit": unit, "ci_lower": ci[0], "ci_upper": ci[1],
-            "source": "DESIGN §4"}  # fmt: skip
+            "source": "docs/design.md §4"}  # fmt: skip
 
 
 def _services(pair):

@@ -1,4 +1,4 @@
-"""A small, independent pandas calculation of the DESIGN §4 headline measures, used only to
+"""A small, independent pandas calculation of the docs/design.md §4 headline measures, used only to
 check the synthetic data's calibration (the pipeline's own metrics live in assets/metrics)."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def read_year(folder: Path) -> dict[str, pd.DataFrame]:
 
 
 def in_post(hr: pd.DataFrame, when: pd.Timestamp) -> pd.Series:
-    """DESIGN §4: start <= D and (end blank or end > D)."""
+    """docs/design.md §4: start <= D and (end blank or end > D)."""
     return (hr["role_start_date"] <= when) & (
         hr["role_end_date"].isna() | (hr["role_end_date"] > when)
     )
@@ -81,7 +81,7 @@ def headline(frames: dict[str, pd.DataFrame], year: int) -> dict[str, dict[str, 
 
 def supervision_compliance(spells: pd.DataFrame, sessions: pd.DataFrame, p0: pd.Timestamp,
                            r: pd.Timestamp) -> float:
-    """DESIGN §4: eligible spell-months (in post on the month's first and last day) with >= 1
+    """docs/design.md §4: eligible spell-months (in post on the month's first and last day) with >= 1
     session (>= 2 for ASYE)."""
     months = pd.period_range(p0, r, freq="M")
     grid = spells.reset_index(drop=True).merge(pd.DataFrame({"month": months}), how="cross")

@@ -1,4 +1,4 @@
-"""The sample's headline measures, computed independently per DESIGN §4, land where the
+"""The sample's headline measures, computed independently per docs/design.md §4, land where the
 generator is calibrated (docs/synthetic-data.md)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Every file of the committed sample follows the extract contract (DESIGN §3)."""
+"""Every file of the committed sample follows the extract contract (docs/design.md §3)."""
 
 from __future__ import annotations
 

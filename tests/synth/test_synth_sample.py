@@ -1,4 +1,4 @@
-"""The committed sample is exactly what `psw synth --sample` regenerates (DESIGN §2: psw build
+"""The committed sample is exactly what `psw synth --sample` regenerates (docs/design.md §2: psw build
 trusts data/raw only when every file's SHA-256 is in data/sample_manifest.json)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
--- XEX-001..005: every worker_id in {source} exists in hr_workforce (DESIGN §3 cross-extract rules).
+-- XEX-001..005: every worker_id in {source} exists in hr_workforce (docs/design.md §3 cross-extract rules).
 -- One row per offending row of {source}; `total` counts them all, `limit $cap` caps the listing.
 -- {source} is an identifier from the fixed list in cross_extract.py, never a data value.
 with hr as (

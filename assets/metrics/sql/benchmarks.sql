@@ -1,4 +1,4 @@
--- National benchmarks (DESIGN §4 "National benchmarks"): each of our measures x service
+-- National benchmarks (docs/design.md §4 "National benchmarks"): each of our measures x service
 -- joined to the national series of the same (or a stated different) definition, by reporting
 -- year, for the authority's nation. `national` is data/reference/national_benchmarks.csv and
 -- `benchmark_map` is data/reference/benchmark_map.csv (both registered by benchmarks.py).

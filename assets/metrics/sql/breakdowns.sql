@@ -1,4 +1,4 @@
--- Breakdowns of the directly employed workforce (DESIGN §1, §4): staff in post at R, starters
+-- Breakdowns of the directly employed workforce (docs/design.md §1, §4): staff in post at R, starters
 -- and leavers in P, by equality and diversity characteristics (ethnicity, gender, age_band);
 -- leavers by reason_leave and leaver_destination; starters by start_origin and by route.
 -- Counts are distinct workers (integer headcounts in value and numerator, the population total

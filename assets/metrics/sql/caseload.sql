@@ -1,4 +1,4 @@
--- Caseload measures (DESIGN §4): caseload_fte, children_looked_after, asye_caseload_within_cap.
+-- Caseload measures (docs/design.md §4): caseload_fte, children_looked_after, asye_caseload_within_cap.
 -- Grain of the result: one row per measure x service (children, adults, all).
 -- Service of an allocation = its own `service`; service of a worker = that of the spell.
 with

@@ -1,4 +1,4 @@
--- The social work health check (DESIGN §4 "Practice and survey measures"): scores by
+-- The social work health check (docs/design.md §4 "Practice and survey measures"): scores by
 -- standard (and by standard x role_group), the share agreeing with each item, the favourable
 -- share of each theme, hours over contract.
 -- Grain of the result: one row per measure x service (x role_group, or x item).

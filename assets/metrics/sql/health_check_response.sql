@@ -1,4 +1,4 @@
--- Health check response rate (DESIGN §4): 100 x responses / headcount invited.
+-- Health check response rate (docs/design.md §4): 100 x responses / headcount invited.
 -- Source: LGA Social Work Health Check. Grain: one row per service (children, adults, all).
 with
 

@@ -1,4 +1,4 @@
--- Learning and development (DESIGN §4 "learning_hours_per_fte").
+-- Learning and development (docs/design.md §4 "learning_hours_per_fte").
 -- Grain of the result: one row per service (headline) and per service x learning category.
 -- Hours completed in P by directly employed workers in post at R / FTE in post; the service is
 -- that of the worker's spell in post at R.
@@ -75,7 +75,7 @@ by_category as (
     where h.category is not null
 ),
 
--- Local definition (DESIGN §4); CPD expectation from LGA employer standard 6.
+-- Local definition (docs/design.md §4); CPD expectation from LGA employer standard 6.
 measures as (
     select * from headline
     union all

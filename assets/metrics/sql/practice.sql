@@ -1,4 +1,4 @@
--- Practice measures (DESIGN §4 "Practice and survey measures"): supervision_compliance,
+-- Practice measures (docs/design.md §4 "Practice and survey measures"): supervision_compliance,
 -- assessment_timeliness, audits_good_or_better, and audit grade counts and shares.
 -- Grain of the result: one row per measure x service (x grade for the audit breakdown).
 with

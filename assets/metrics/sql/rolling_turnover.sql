@@ -1,4 +1,4 @@
--- Rolling 12-month turnover (DESIGN §4 "Series and comparisons"), on the DfE CSWW turnover
+-- Rolling 12-month turnover (docs/design.md §4 "Series and comparisons"), on the DfE CSWW turnover
 -- definition: at each month end M in P, 100 x FTE of directly employed leavers with
 -- role_end_date in (M - 12 months, M] / FTE directly employed in post at M.
 -- Leavers before P come from the previous reporting_year's extract (its own P only); when that

@@ -1,4 +1,4 @@
--- Vacancy rate (DESIGN §4 "Workforce measures"): DfE CSWW methodology,
+-- Vacancy rate (docs/design.md §4 "Workforce measures"): DfE CSWW methodology,
 -- 100 x FTE vacancies / (FTE vacancies + FTE directly employed in post at R).
 -- Grain of the result: one row per service (children, adults, all). `all` is given only when
 -- every service with staff in post has a vacancies row.

@@ -1,4 +1,4 @@
--- Workforce measures (DESIGN §4 "Workforce measures").
+-- Workforce measures (docs/design.md §4 "Workforce measures").
 -- Grain of the result: one row per measure x service (children, adults, all).
 -- Directly employed spells only (agency_worker = 0) unless a measure says otherwise.
 -- For `all`, a move between services is neither a starter nor a leaver (*_all flags).
@@ -113,7 +113,7 @@ measures as (
         100 * days_lost / nullif(fte_in_post * $dfe_working_year, 0), days_lost,
         fte_in_post * $dfe_working_year
     from totals
-    -- Local definition (DESIGN §4): stress share of days lost.
+    -- Local definition (docs/design.md §4): stress share of days lost.
     union all
     select scope, 'stress_absence_share', 100 * stress_days_lost / nullif(days_lost, 0),
         stress_days_lost, days_lost

@@ -5,7 +5,7 @@ Authors write figures and directions through placeholders that render from the d
 sentence the published snapshot does not support:
 
 - a direction word ("more", "rose", "fewer", "fell", ...) next to a measure whose year-on-year
-  change (DESIGN §4 change rule, the published `year_on_year` judgement) says otherwise;
+  change (docs/design.md §4 change rule, the published `year_on_year` judgement) says otherwise;
 - "highest" or "lowest" next to a measure, when the service (or health check theme) named is
   not the highest or lowest in the published figures;
 - a statement that people joined by a route (e.g. international recruitment) when the

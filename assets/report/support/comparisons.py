@@ -1,7 +1,7 @@
 """Where we stand among councils: sentences, tables, dot charts and their alt text, from the
 published comparison tables (docs/comparisons.md).
 
-Like-for-like (DESIGN §4): a figure is set above or below another only when the published row
+Like-for-like (docs/design.md §4): a figure is set above or below another only when the published row
 says `like_for_like` yes (same definition and DfE's reporting year); otherwise the text gives
 the figures side by side and says why it does not compare them. Rank 1 is the highest value;
 `better` (from benchmark_map) says which way is better, and the text says so.

@@ -1,4 +1,4 @@
-"""GSS-style number formatting for the report (DESIGN §4 "Outputs and disclosure control").
+"""GSS-style number formatting for the report (docs/design.md §4 "Outputs and disclosure control").
 
 Published cells arrive as text: the rounded number, or GSS shorthand (`[c]`, `[x]`, `[z]`).
 Rates show one decimal place, counts get thousands separators, and shorthand is passed

@@ -1,11 +1,11 @@
 """Words that come from the data: direction of change and local-versus-national comparisons.
 
-The change rule (DESIGN §4 "Year-on-year"): 'rose' or 'fell' only when the interval for the
+The change rule (docs/design.md §4 "Year-on-year"): 'rose' or 'fell' only when the interval for the
 change excludes no change; otherwise 'was similar to', with the change shown in points. A
 measure with no interval method gets no direction word at all: 'went from X in 2024 to Y'.
 The published `year_on_year` table carries the interval; these helpers never overrule it.
 
-The benchmark rule (DESIGN §4 "National benchmarks"): only a national figure on exactly the
+The benchmark rule (docs/design.md §4 "National benchmarks"): only a national figure on exactly the
 same definition (`national_match` exact) is called above, below or similar; any other is
 context, with the difference in basis written beside it.
 """

@@ -1,6 +1,6 @@
 """Read the published snapshot (build/<Y>/published.duckdb) read-only, once, into memory.
 
-The report reads nothing else (DESIGN §2). A table the snapshot lacks reads as an empty
+The report reads nothing else (docs/design.md §2). A table the snapshot lacks reads as an empty
 frame, so a section can say plainly that it has no figures instead of failing.
 """
 

@@ -122,7 +122,7 @@ def headline_table(snap: Snapshot, rows: list[tuple[str, str]]) -> pd.DataFrame:
     """Measure | Children's | Adults' | Both services | England.
 
     The England column shows a national figure on exactly our definition as it is; one on a
-    different basis is marked 'context, different basis' (DESIGN §4 benchmarks)."""
+    different basis is marked 'context, different basis' (docs/design.md §4 benchmarks)."""
     out = []
     for measure, name in rows:
         record = {"Measure": name}

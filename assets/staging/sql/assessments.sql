@@ -1,7 +1,7 @@
 -- staging.assessments
 -- Grain: one row per assessment whose type has a timescale in authority.yml (one row per such
 -- raw.assessments row), per reporting_year. Types without a timescale (by default `other`)
--- are left out (DESIGN §4 "assessment_timeliness").
+-- are left out (docs/design.md §4 "assessment_timeliness").
 -- Due date: `working` basis = the Nth working day counted from the day after the start
 -- (staging.calendar: Monday to Friday less the nation's bank holidays); `calendar` basis =
 -- start + N days. Within timescale when completed_date <= due_date.

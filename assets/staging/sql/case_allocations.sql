@@ -4,7 +4,7 @@
 -- at the reference date by the census's Cases30 (hr_workforce.cases_held), so that
 -- caseload_fte follows DfE's definition from the census (docs/measures.md). When both are
 -- there, the caseload extract wins. An allocation is open on D when allocated <= D and
--- (deallocated blank or deallocated > D) (DESIGN §4 "Notation").
+-- (deallocated blank or deallocated > D) (docs/design.md §4 "Notation").
 with
 
 source as (

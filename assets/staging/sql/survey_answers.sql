@@ -1,6 +1,6 @@
 -- staging.survey_answers
 -- Grain: one row per health check response x answered item, per reporting_year.
--- score = (v - 1) / 4 x 100, with v reversed (6 - v) for reverse-scored items (DESIGN §4);
+-- score = (v - 1) / 4 x 100, with v reversed (6 - v) for reverse-scored items (docs/design.md §4);
 -- is_agree = the answer as given is 4 or 5 (not reversed); is_favourable = the answer is
 -- favourable once polarity is aligned: 4 or 5 for an ordinary item, 1 or 2 for an item whose
 -- agreement is unfavourable (codebook reverse_scored = 1).

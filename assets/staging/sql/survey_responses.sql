@@ -1,6 +1,6 @@
 -- staging.survey_responses
 -- Grain: one row per health check respondent (one row per raw.health_check_responses row), per
--- reporting_year. Every response in a year's folder belongs to that year (DESIGN §3).
+-- reporting_year. Every response in a year's folder belongs to that year (docs/design.md §3).
 with
 
 source as (

@@ -1,6 +1,6 @@
 -- staging.worker_months
 -- Grain: one row per worker spell x calendar month inside P in which the spell is in post on
--- the first and on the last day of the month (an eligible worker-month, DESIGN §4
+-- the first and on the last day of the month (an eligible worker-month, docs/design.md §4
 -- "supervision_compliance"), agency spells included. Sessions are the worker's supervision
 -- sessions dated in that month (from the same reporting_year's supervision extract).
 -- Compliance: at least one session in the month; for an ASYE spell, every interval of the ASYE

@@ -1,9 +1,9 @@
 -- staging.worker_spells
 -- Grain: one row per employment spell of a social worker in a service, per reporting_year
 -- (one row per row of that year's raw.hr_workforce). Key: (reporting_year, source_sha256,
--- source_row). Flags follow DESIGN §4 "Notation": in post on D = start <= D and (end blank or
+-- source_row). Flags follow docs/design.md §4 "Notation": in post on D = start <= D and (end blank or
 -- end > D); P = period_start..reference_date inclusive.
--- Moves between services (DESIGN §4): a spell ending with reason_leave 7 where the same worker
+-- Moves between services (docs/design.md §4): a spell ending with reason_leave 7 where the same worker
 -- starts a spell in the other service 0-7 days after that end. Matches are looked for in every
 -- year's extract (a move across the reporting-date boundary sits in two extracts).
 with
