@@ -6,12 +6,14 @@ import csv
 import importlib.util
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
-from pipeline_helpers import ROOT, run_psw
+from pipeline_helpers import PSW, ROOT, psw_env, run_psw
 
 DESIGN_MEASURES = {
     "fte_in_post", "headcount_in_post", "starters_fte", "leavers_fte", "turnover_rate_fte",
@@ -147,3 +149,18 @@ def test_a_blocking_error_leaves_the_warehouse_as_it_was(sample_build, tmp_path)
     assert "Traceback" not in done.stdout + done.stderr
     assert checksums() == before
     assert not (tmp_path / "build" / "2025" / "psw-annual-report.html").exists()
+
+
+def test_a_rebuild_with_nothing_changed_imports_neither_dagster_nor_gx(sample_build):
+    """The no-op is decided from psw_core.stamp alone (the one source of staleness)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", PSW, "build", "--out", str(sample_build / "build")],
+        cwd=ROOT, env=psw_env(sample_build), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for year in (2023, 2024, 2025):
+        assert f"{year}: inputs, settings and code unchanged; kept" in done.stderr
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0]
+                for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "typer" in imported  # the import log was read
+    assert not imported & {"dagster", "great_expectations", "duckdb", "pandas"}
+
