@@ -164,3 +164,10 @@ def test_a_rebuild_with_nothing_changed_imports_neither_dagster_nor_gx(sample_bu
     assert "typer" in imported  # the import log was read
     assert not imported & {"dagster", "great_expectations", "duckdb", "pandas"}
 
+
+
+def test_a_build_leaves_no_duckdb_object_alive_at_exit(sample_build):
+    """A DuckDB object alive at interpreter exit makes nanobind print "leaked" lines."""
+    stderr = (sample_build / "build.stderr").read_text(encoding="utf-8")
+    assert "2025:" in stderr  # the build's progress log was read
+    assert "nanobind" not in stderr, stderr[-2000:]
