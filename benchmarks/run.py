@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import output_hashes  # noqa: E402
+
 import data  # noqa: E402
 
 ROOT = data.ROOT
@@ -40,8 +42,9 @@ def _env(extra: dict | None = None) -> dict:
     return {**env, **(extra or {})}
 
 
-def run_process(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS MB, stdout) of one fresh process."""
+def run_process(cmd: list[str], env: dict | None = None,
+                ok: tuple[int, ...] = (0,)) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS MB, stdout) of one fresh process; exit codes in `ok` pass."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env=env or _env())
@@ -51,7 +54,7 @@ def run_process(cmd: list[str], env: dict | None = None) -> tuple[float, float, 
         out.seek(0)
         err.seek(0)
         stdout = out.read().decode(errors="replace")
-        if proc.returncode != 0:
+        if proc.returncode not in ok:
             sys.stderr.write(err.read().decode(errors="replace")[-3000:])
             raise SystemExit(f"{' '.join(map(str, cmd))} exited {proc.returncode}")
     return wall, usage.ru_maxrss / 1024, stdout
@@ -77,20 +80,35 @@ def work_dir(name: str) -> Path:
 
 
 def sample_builds(work: Path) -> dict:
-    """psw build --formats html on the sample (3 years), cold; then a no-op rebuild; then
-    psw report (the render for one authority) on the same outputs."""
+    """psw build (HTML, DOCX and PDF) on the sample (3 years), cold; then a no-op rebuild; then
+    psw report (the render for one authority, HTML) on the same outputs. The commit is pinned
+    so the outputs can be compared with the hashes in RESULTS.md."""
     out, home = work / "sample_build", work / "sample_dagster"
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(home, ignore_errors=True)
-    env = _env({"DAGSTER_HOME": str(home)})
+    env = _env({"DAGSTER_HOME": str(home), "PSW_GIT_COMMIT": "pinned"})
     for name in ("PSW_OUT_DIR", "PSW_WAREHOUSE", "PSW_RAW_DIR", "PSW_CONFIG", "PSW_FORMATS"):
         env.pop(name, None)
-    build = [str(PSW), "build", "--out", str(out), "--formats", "html"]
+    build = [str(PSW), "build", "--out", str(out), "--formats", "html,docx,pdf"]
     cold, cold_rss, _ = run_process(build, env)
     noop, noop_rss, _ = run_process(build, env)
     render, render_rss, _ = run_process(
         [str(PSW), "report", "--year", "2025", "--out", str(out), "--formats", "html"], env)
-    return {"cold": (cold, cold_rss), "noop": (noop, noop_rss), "render": (render, render_rss)}
+    expected = output_hashes.recorded()
+    same = expected == output_hashes.hashes(out) if expected else None
+    return {"cold": (cold, cold_rss), "noop": (noop, noop_rss), "render": (render, render_rss),
+            "outputs_match": same}
+
+
+def gx_import() -> tuple[float, float, str]:
+    """`import great_expectations` alone in a fresh process (the floor of any GX run)."""
+    return run_process([str(PY), "-c", "import great_expectations"])
+
+
+def validate_year() -> tuple[float, float, str]:
+    """`psw validate` of the latest sample year in a fresh process (exit 1 = errors listed)."""
+    latest = sorted((ROOT / "data" / "raw").glob("[0-9]" * 4))[-1]
+    return run_process([str(PSW), "validate", str(latest)], ok=(0, 1))
 
 
 def summarise(samples: list[float]) -> tuple[float, str]:
@@ -120,11 +138,15 @@ def main() -> None:
             record(stage, run_stage(stage, national, wn))
         record("pipeline_national", run_stage("pipeline", national, wn))
         record("pipeline_tiny", run_stage("pipeline", tiny, wt))
+        for name, fn in (("gx_import", gx_import), ("validate_year", validate_year)):
+            wall, rss, _ = fn()
+            record(name, {"seconds": wall, "rss_mb": rss, "rows": 0, "extra": {}})
         if not args.skip_sample:
             s = sample_builds(ws)
             for key in ("cold", "noop", "render"):
                 record(f"sample_{key}", {"seconds": s[key][0], "rss_mb": s[key][1], "rows": 0,
                                          "extra": {}})
+            runs.setdefault("outputs_match", []).append(s["outputs_match"])
 
     def med(name: str) -> float:
         return summarise([r["seconds"] for r in runs[name]])[0]
@@ -137,8 +159,10 @@ def main() -> None:
         ("published tables (disclosure)", "published"),
         ("pipeline via Dagster, national", "pipeline_national"),
         ("pipeline via Dagster, tiny", "pipeline_tiny"),
+        ("import great_expectations", "gx_import"),
+        ("psw validate, latest sample year", "validate_year"),
         ("report render, one authority", "sample_render"),
-        ("sample cold build (3 y, html)", "sample_cold"),
+        ("sample cold build (3 y, html+docx+pdf)", "sample_cold"),
         ("sample no-op rebuild", "sample_noop"),
     ]
     lines = ["| stage | seconds (median) | range | rows | rows/s | peak RSS MB |",
@@ -158,22 +182,32 @@ def main() -> None:
     lines += ["", f"core measures on loaded data: ours (DuckDB SQL) {ours_s:.3f} s, "
                   f"pandas baseline {pandas_s:.3f} s; largest |difference| "
                   f"{base[-1]['extra']['max_abs_difference']}"]
-    fixed = med("pipeline_tiny")
+    fixed, gx = med("pipeline_tiny"), med("gx_import")
     ratios = {
+        "gx_import_seconds": gx,
         "fixed_overhead_seconds": fixed,
+        "fixed_overhead_over_gx_import_seconds": fixed - gx,
         "ingest_validate_measures_over_floor": (med("pipeline_national") - fixed) / med("floor"),
-        "measures_over_pandas_baseline": ours_s / pandas_s,
+        "measures_ours_over_pandas_time": ours_s / pandas_s,
     }
     if "sample_cold" in runs:
-        ratios["sample_build_seconds"] = med("sample_cold")
-        ratios["noop_rebuild_over_cold_build"] = med("sample_noop") / med("sample_cold")
+        ratios["sample_cold_build_seconds"] = med("sample_cold")
+        ratios["sample_noop_rebuild_seconds"] = med("sample_noop")
+    ratios["validate_one_year_seconds"] = med("validate_year")
+    ratios["validate_over_gx_import_seconds"] = med("validate_year") - gx
+    ratios["peak_memory_national_mb"] = max(r["rss_mb"] for r in runs["pipeline_national"])
     lines.append("")
     lines += [f"{k}={v:.2f}" for k, v in ratios.items()]
+    if "outputs_match" in runs:
+        matches = runs["outputs_match"]
+        lines.append("sample_outputs_match_recorded_hashes="
+                     + ("none recorded" if None in matches else str(all(matches))))
     print(f"machine: {os.cpu_count()} cores, "
           f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1024**3:.0f} GB, "
           f"{platform.platform()}, python {platform.python_version()}; repeat={args.repeat}")
     print("\n".join(lines))
-    (data.CACHE / "last_run.json").write_text(json.dumps(runs, indent=1), encoding="utf-8")
+    (data.CACHE / "last_run.json").write_text(json.dumps(runs, indent=1, default=str),
+                                              encoding="utf-8")
 
 
 if __name__ == "__main__":

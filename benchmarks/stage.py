@@ -59,7 +59,8 @@ def ingest(data: Path, work: Path) -> dict:
     import duckdb
 
     from assets.candidate.load import prepare_year
-    from assets.raw.warehouse import promote_year, write_candidates
+    from assets.candidate.store import write_candidates
+    from assets.raw.warehouse import promote_year
 
     prepared = prepare_year(data, YEAR, _config(work), KEY)
     db = work / "warehouse.duckdb"

@@ -11,14 +11,11 @@ import os
 import time
 from pathlib import Path
 
-import dagster as dg
 from rich.console import Console
 
 from pipelines.dagster_home import ensure_dagster_home
-from pipelines.progress import FAILURES, psw_progress
-from psw_core.partitions import reporting_year, year_folders
 from psw_core.problems import Problem, RulesBroken, StepFailed, UnusableInput
-from psw_core.resources import warehouse_path, writer_lock
+from psw_core.settings import warehouse_path, year_folders
 from psw_core.stamp import year_stamp
 
 
@@ -75,30 +72,51 @@ def check_key(raw: Path, years: list[int]) -> None:
 
 
 def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, console: Console) -> str:
+    years = select_years(raw, year)
+    report_year = max(years)
+    year_formats = {y: formats if y == report_year else "" for y in years}
+    prints, previous = {}, ""
+    for y in years if Path(config).is_file() else ():
+        previous = prints[y] = fingerprint(raw / str(y), config, previous, year_formats[y])
+    # A rebuild with nothing changed is decided here, from the stamps alone: nothing below
+    # (Dagster, GX, pandas) is imported for it. The settings, the reference data and the code
+    # are in the stamp, so they are as valid as when that build checked them; the narrative is
+    # too, so its warnings are the ones that build saved beside the stamp.
+    if prints and all(is_current(out_dir / str(y), prints[y], year_formats[y]) for y in years):
+        home = ensure_dagster_home()
+        warnings = saved_warnings(out_dir / str(report_year))
+        for warning in warnings:
+            console.print(f"[yellow]Warning:[/yellow] {warning}")
+        lines = []
+        for y in years:
+            console.print(f"[green]✓[/green] {y}: inputs, settings and code unchanged; kept")
+            lines.append(f"  {out_dir / str(y)}/  (unchanged)")
+        return _summary(lines, out_dir, report_year, formats, home, warnings)
     from psw_core.config import load_config
     load_config(config)  # a bad settings file stops here with a clear message
-    years = select_years(raw, year)
     check_hr_source(raw, years)
     check_key(raw, years)
     home = ensure_dagster_home()
+    import dagster as dg
+
     # Resources read the settings the CLI put in the environment, so import only now.
     from pipelines.definitions import defs
+    from pipelines.progress import FAILURES, psw_progress
+    from psw_core.partitions import reporting_year
+    from psw_core.resources import writer_lock
 
     instance = dg.DagsterInstance.get()
     instance.add_dynamic_partitions(reporting_year.name, [str(y) for y in years])
-    report_year = max(years)
     warnings = narrative_warnings_for(report_year)
     for warning in warnings:
         console.print(f"[yellow]Warning:[/yellow] {warning}")
     job = defs.resolve_implicit_global_asset_job_def().with_logger_defs({"psw_progress": psw_progress})
     lines = []
-    previous = ""
     with writer_lock(warehouse_path(), on_wait=console.print):
         for y in years:
             started = time.perf_counter()
-            print_ = fingerprint(raw / str(y), config, previous, formats if y == report_year else "")
-            previous = print_
-            if is_current(out_dir / str(y), print_, formats if y == report_year else ""):
+            print_ = prints[y]
+            if is_current(out_dir / str(y), print_, year_formats[y]):
                 console.print(f"[green]✓[/green] {y}: inputs, settings and code unchanged; kept")
                 lines.append(f"  {out_dir / str(y)}/  (unchanged)")
                 continue
@@ -123,9 +141,16 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
                 raise StepFailed(f"The build for {y} failed at {detail} (Dagster run {result.run_id}).")
             check_measured(out_dir / str(y), y)
             done = [e.asset_key.to_user_string() for e in result.get_asset_materialization_events()]
-            (out_dir / str(y) / FINGERPRINT_FILE).write_text(print_ + "\n", encoding="utf-8")
+            saved = warnings if y == report_year else []
+            (out_dir / str(y) / FINGERPRINT_FILE).write_text(
+                "".join(f"{line}\n" for line in [print_, *saved]), encoding="utf-8")
             console.print(f"[green]✓[/green] {y}: {len(done)} assets in {time.perf_counter() - started:.1f} s")
             lines.append(f"  {out_dir / str(y)}/  tables, published.duckdb, provenance.json")
+    return _summary(lines, out_dir, report_year, formats, home, warnings)
+
+
+def _summary(lines: list[str], out_dir: Path, report_year: int, formats: str, home: Path,
+             warnings: list[str]) -> str:
     summary = ["Wrote:", *lines]
     for stem in REPORT_STEMS:
         for fmt in formats.split(","):
@@ -154,13 +179,20 @@ def fingerprint(year_dir: Path, config: Path, previous: str, formats: str) -> st
 
 
 def is_current(out: Path, print_: str, formats: str) -> bool:
-    """A year is skipped only if its last successful build had this fingerprint and its outputs
+    """A year is skipped only if its last successful build had this fingerprint (the first line
+    of FINGERPRINT_FILE) and its outputs
     (and the warehouse that later years read) are all still there."""
     marker = out / FINGERPRINT_FILE
     needed = [out / "published.duckdb", out / "provenance.json", warehouse_path()]
     needed += [out / f"{stem}.{fmt}" for stem in REPORT_STEMS for fmt in formats.split(",") if fmt]
-    return (marker.is_file() and marker.read_text(encoding="utf-8").strip() == print_
+    return (marker.is_file() and marker.read_text(encoding="utf-8").split("\n", 1)[0] == print_
             and all(p.exists() for p in needed))
+
+
+def saved_warnings(out: Path) -> list[str]:
+    """The narrative warnings of the build that wrote the fingerprint (its lines after the
+    first)."""
+    return (out / FINGERPRINT_FILE).read_text(encoding="utf-8").splitlines()[1:]
 
 
 def _raise_on_unreadable(folder: Path, year: int, config: Path) -> None:
@@ -177,6 +209,8 @@ def _raise_on_unreadable(folder: Path, year: int, config: Path) -> None:
 
 
 def _raise_on_failed_checks(result, year: int, raw: Path, config: Path) -> None:
+    import dagster as dg
+
     failed = [e for e in result.get_asset_check_evaluations() if not e.passed
               and e.severity == dg.AssetCheckSeverity.ERROR]
     if not failed:

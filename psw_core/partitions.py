@@ -6,22 +6,14 @@ Dynamic rather than static so that a new year folder is picked up by the sensor 
 
 from __future__ import annotations
 
-import re
 import warnings
 from pathlib import Path
 
 import dagster as dg
 
+from psw_core.settings import YEAR_DIR, year_folders  # noqa: F401 - re-exported
+
 reporting_year = dg.DynamicPartitionsDefinition(name="reporting_year")
-
-YEAR_DIR = re.compile(r"^\d{4}$")
-
-
-def year_folders(raw_dir: Path) -> dict[int, Path]:
-    """Year folders under raw_dir, e.g. {2024: data/raw/2024}."""
-    if not raw_dir.is_dir():
-        return {}
-    return {int(p.name): p for p in sorted(raw_dir.iterdir()) if p.is_dir() and YEAR_DIR.match(p.name)}
 
 
 def register_year_folders(instance: dg.DagsterInstance, raw_dir: Path) -> list[str]:

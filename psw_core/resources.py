@@ -7,7 +7,6 @@ PSW_RAW_DIR, PSW_OUT_DIR, PSW_CONFIG, PSW_WAREHOUSE, PSW_PSEUDONYMISATION_KEY, P
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,23 +14,7 @@ import dagster as dg
 import duckdb
 from filelock import FileLock, Timeout
 
-DEFAULTS = {
-    "PSW_RAW_DIR": "data/raw",
-    "PSW_OUT_DIR": "build",
-    "PSW_CONFIG": "data/authority.yml",
-    "PSW_FORMATS": "html,docx,pdf",
-    "PSW_REPORT_DIR": "report",
-}
-
-
-def setting(name: str) -> str:
-    """One environment setting, or its documented default."""
-    return os.environ.get(name) or DEFAULTS[name]
-
-
-def warehouse_path() -> Path:
-    """build/warehouse.duckdb unless PSW_WAREHOUSE says otherwise (docs/design.md §5)."""
-    return Path(os.environ.get("PSW_WAREHOUSE") or Path(setting("PSW_OUT_DIR")) / "warehouse.duckdb")
+from psw_core.settings import DEFAULTS, setting, warehouse_path  # noqa: F401 - re-exported
 
 
 class WriterBusy(RuntimeError):

@@ -28,8 +28,16 @@ def _parser() -> duckdb.DuckDBPyConnection:
     """One in-memory connection for parsing (opening one per file costs ~30 ms at import),
     closed at exit (left open, DuckDB's bindings report leaked objects as the process ends)."""
     con = duckdb.connect(":memory:")
-    atexit.register(con.close)
+    atexit.register(_close_parser, con)
     return con
+
+
+def _close_parser(con: duckdb.DuckDBPyConnection) -> None:
+    """Close the parser and drop the cached objects that hold it and its results, so that no
+    DuckDB object outlives the interpreter's shutdown."""
+    con.close()
+    sql_tables.cache_clear()
+    _parser.cache_clear()
 
 
 @functools.lru_cache(maxsize=256)

@@ -89,6 +89,7 @@ def _extract_of(problem, files: dict[str, dict]) -> str:
 )
 def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings, warehouse: WarehouseResource):
     """Read, check and prepare every extract of the year into candidate.* tables."""
+    from assets.candidate import gx_runner
     from assets.candidate.load import prepare_year
     from assets.candidate.pseudonymise import resolve_key
     from assets.candidate.validate import ValidationReport, validate_reads
@@ -97,6 +98,7 @@ def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings,
     year = partition_year(context)
     folder = year_dir(settings, year)
     config = authority(settings)
+    gx_runner.warm_up()  # GX's import overlaps reading and pseudonymising
     with failures_in_words(FileNotFoundError, what_to_do=f"Run `psw validate {folder}` to see every problem."):
         if not folder.is_dir():
             raise FileNotFoundError(f"{folder} does not exist.")

@@ -24,7 +24,9 @@ sees. The survey's item columns are dynamic: the runner adds one `HCR-004` expec
 column from the template in the suite's `meta.item_expectation`, and `HCR-005` compares the
 columns with the codebook through the `expected_response_columns` suite parameter.
 
-GX is imported lazily (it takes ~3 s) and one ephemeral context serves the whole process.
+GX is imported lazily (it takes 3-8 s) and one ephemeral context serves the whole process.
+`warm_up()` starts that import and the context in a background thread, so that callers can
+read their extracts meanwhile; `check_frame` waits for it.
 GX's SQL datasource is broken on DuckDB (GX #11579), so only pandas frames go in.
 """
 
@@ -33,6 +35,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -108,6 +111,33 @@ def build_suite(suite_json: dict):
 def load_suite(extract: str, directory: Path = EXPECTATIONS_DIR):
     """Load `expectations/<extract>.json` as a GX suite, checking nothing was dropped."""
     return build_suite(load_suite_json(extract, directory))
+
+
+_WARM_UP: list[threading.Thread] = []
+
+
+def warm_up() -> None:
+    """Import GX and build the context in a background thread (once per process), overlapping
+    GX's fixed cost with the caller's reading. A failure there is raised again, in the
+    caller's thread, by the first `check_frame`."""
+    if not _WARM_UP:
+        thread = threading.Thread(target=_quietly_build_context, name="gx-warm-up", daemon=True)
+        _WARM_UP.append(thread)
+        thread.start()
+
+
+def _quietly_build_context() -> None:
+    try:
+        _batch_definition()
+    except Exception:  # noqa: BLE001 - check_frame builds it again and raises in its own thread
+        pass
+
+
+def _context_ready():
+    """The batch definition, after any warm-up thread has finished (never two contexts)."""
+    if _WARM_UP:
+        _WARM_UP[0].join()
+    return _batch_definition()
 
 
 @cache
@@ -294,8 +324,9 @@ def check_frame(
     suite_json, helped, params = prepare_suite_json(
         load_suite_json(extract, suites_dir), helped, present, codebook_items
     )
+    definition = _context_ready()
     suite = build_suite(suite_json)
-    batch = _batch_definition().get_batch(batch_parameters={"dataframe": helped})
+    batch = definition.get_batch(batch_parameters={"dataframe": helped})
     results = batch.validate(
         suite,
         expectation_parameters=params or None,

@@ -94,6 +94,7 @@ def validate_folder(
 
     year_dir = Path(year_dir)
     report = ValidationReport(folder=str(year_dir))
+    gx_runner.warm_up()  # GX's import overlaps the reading below
     try:
         found = find_extracts(year_dir)
         if not found:  # an empty folder, or files under names we do not know: never a pass

@@ -140,3 +140,20 @@ def test_cross_extract_sql_runs_on_candidate_tables():
     problems = cross_extract.check_warehouse(con, "candidate")
     assert [(p.rule, p.row, p.value) for p in problems] == [("XEX-005", 7, "b" * 64)]
     assert json.dumps([p.to_dict() for p in problems])
+
+
+def test_the_warm_up_thread_builds_the_one_context_check_frame_uses():
+    from assets.candidate import gx_runner
+
+    gx_runner.warm_up()
+    gx_runner.warm_up()  # once per process
+    assert len(gx_runner._WARM_UP) == 1
+    rows = [BASE["learning"], {**BASE["learning"], "hours": 250.0}]
+    frame = typed_frame("learning", rows)
+    frame["_row"] = [2, 3]
+    problems = check_frame("learning", frame, file_name="learning.csv",
+                           column_letters=letters_for(frame), period_start=PERIOD_START,
+                           reference_date=REFERENCE).problems
+    assert not gx_runner._WARM_UP[0].is_alive()
+    assert gx_runner._context_ready() is gx_runner._batch_definition()
+    assert [(p.rule, p.row) for p in problems if p.rule == "LRN-003"] == [("LRN-003", 3)]

@@ -14,4 +14,5 @@ def sample_build(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("sample_build")
     done = run_psw(["build", "--out", str(tmp / "build")], tmp)
     assert done.returncode == 0, done.stdout + done.stderr
+    (tmp / "build.stderr").write_text(done.stderr, encoding="utf-8")  # for the hygiene tests
     return tmp

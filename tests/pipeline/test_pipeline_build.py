@@ -6,12 +6,14 @@ import csv
 import importlib.util
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
-from pipeline_helpers import ROOT, run_psw
+from pipeline_helpers import PSW, ROOT, psw_env, run_psw
 
 DESIGN_MEASURES = {
     "fte_in_post", "headcount_in_post", "starters_fte", "leavers_fte", "turnover_rate_fte",
@@ -163,3 +165,24 @@ def test_published_tables_carry_row_count_and_column_schema_in_dagster(sample_bu
     columns = [c.name for c in metadata["dagster/column_schema"].schema.columns]
     assert {"measure", "service", "value"} <= set(columns)
     assert "columns/headline_measures" in metadata
+
+
+def test_a_rebuild_with_nothing_changed_imports_neither_dagster_nor_gx(sample_build):
+    """The no-op is decided from psw_core.stamp alone (the one source of staleness)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", PSW, "build", "--out", str(sample_build / "build")],
+        cwd=ROOT, env=psw_env(sample_build), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for year in (2023, 2024, 2025):
+        assert f"{year}: inputs, settings and code unchanged; kept" in done.stderr
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0]
+                for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "typer" in imported  # the import log was read
+    assert not imported & {"dagster", "great_expectations", "duckdb", "pandas"}
+
+
+def test_a_build_leaves_no_duckdb_object_alive_at_exit(sample_build):
+    """A DuckDB object alive at interpreter exit makes nanobind print "leaked" lines."""
+    stderr = (sample_build / "build.stderr").read_text(encoding="utf-8")
+    assert "2025:" in stderr  # the build's progress log was read
+    assert "nanobind" not in stderr, stderr[-2000:]
