@@ -72,11 +72,12 @@ cells as (
 ),
 
 variances as (
+    -- the sum of doubles is ordered, so the result does not depend on DuckDB's threads
     select c.scope, c.measure, c.breakdown, c.category, c.is_share, c.ratio, c.total_y,
         c.answers, c.respondents,
         case when c.respondents > 1 then
             c.respondents / (c.respondents - 1)
-            * sum(power(r.y - c.ratio * r.m, 2)) / power(c.answers, 2)
+            * sum(power(r.y - c.ratio * r.m, 2) order by r.response_id) / power(c.answers, 2)
         end as variance
     from cells as c
     inner join by_respondent as r

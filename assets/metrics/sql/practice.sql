@@ -32,6 +32,7 @@ supervision as (
 -- m = eligible months), the linearised variance is n / (n - 1) x Σ (y_i - r m_i)² / (Σm)²; the
 -- Wilson interval is taken on the effective sample size r(1 - r) / variance, at most the
 -- worker-months (design effect at least 1), and the number of workers when r is 0 or 1.
+-- Sums of doubles are ordered, so the result does not depend on DuckDB's threads.
 supervision_by_worker as (
     select scope, worker_id, count(*) filter (where is_compliant) as y, count(*) as m
     from supervision
@@ -50,9 +51,9 @@ supervision_effective as (
     select c.scope, c.compliant, c.months, c.ratio,
         case
             when c.ratio <= 0 or c.ratio >= 1 or c.workers < 2 then c.workers
-            when sum(power(w.y - c.ratio * w.m, 2)) = 0 then c.months
+            when sum(power(w.y - c.ratio * w.m, 2) order by w.worker_id) = 0 then c.months
             else least(c.months, c.ratio * (1 - c.ratio) / (
-                c.workers / (c.workers - 1) * sum(power(w.y - c.ratio * w.m, 2))
+                c.workers / (c.workers - 1) * sum(power(w.y - c.ratio * w.m, 2) order by w.worker_id)
                 / power(c.months, 2)))
         end as n_effective
     from supervision_cells as c
