@@ -112,3 +112,12 @@ def test_chart_alt_text_written_at_run_time_wins():
     markdown = _figure_markdown({"fig-alt": "static"}, "media/a.png", True, "from the data")
     assert 'fig-alt="from the data"' in markdown and "static" not in markdown
     assert 'fig-alt="static"' in _figure_markdown({"fig-alt": "static"}, "media/a.png", True)
+
+
+def test_a_comparison_inside_our_interval_is_similar_not_above_or_below():
+    # 11.6% against England's 11.8%: "below" by sign, but 11.8 lies in our interval 10.1-13.3
+    assert cmp._relation(11.6, 11.8, (10.1, 13.3)) == "similar to"
+    assert cmp._relation(11.6, 13.6, (10.1, 13.3)) == "below"  # outside: a real difference
+    assert cmp._relation(11.6, 13.3, (10.1, 13.3)) == "similar to"  # the boundary is inside
+    assert cmp._relation(11.6, 11.8, None) == "below"  # no interval: the sign (DfE's own figure)
+    assert cmp._relation(11.64, 11.56, (11.0, 12.0)) == "the same as"  # both show 11.6

@@ -26,7 +26,16 @@ NATIONAL = re.compile(rf"\({NUMBER}\) was (above|below|similar to|the same as) t
 AUTHORED = ("Pressures remain, above all in", "is below where we want it",
             "in the equality and diversity section above", "in the “you said, we did” list above",
             "workload score improve, and hours over contract fall", "The tables below show",
-            "not yet above it in every team")
+            "not yet above it in every team",
+            # the comparisons section's fixed wording, and a {{lowest}} placeholder (its words
+            # come from the data and are checked by the claims check, tests/report)
+            "For this measure lower is better", "For this measure higher is better",
+            "Each chart below shows", "services had the lower rate", "services had the higher rate")
+# The comparisons section: "<measure> was 11.6% in 2025: below England (11.8%), similar to the
+# North West (12.2%) and …" — each clause against the benchmark rule on our own interval.
+COMPARED = re.compile(rf"was {NUMBER} in (\d{{4}})(?: \(DfE's published figure\))?:")
+CLAUSE = re.compile(rf"^(above|below|similar to|the same as) (?:England|the [A-Z][\w ]+?|the "
+                    rf"average of our statistical neighbours) \({NUMBER}")
 
 
 def _text(path) -> str:
@@ -90,6 +99,13 @@ def direction_problems(text, changes, headline) -> tuple[int, list[str]]:
             rows = changes[(changes["previous_value"].map(_safe) == _number(before))
                            & (changes["value"].map(_safe) == _number(now))]
             ok = (rows["direction"] == "was similar to").any()
+        elif (clause := CLAUSE.match(text[match.start():match.end() + 80])) and (
+                compared := COMPARED.search(sentence)):
+            local, other = _number(compared.group(1)), _number(clause.group(2))
+            rows = headline[(headline["service"] == "children")
+                            & (headline["value"].map(_safe) == local)]
+            expected = {_benchmark({**r, "national_value": other}) for r in rows.to_dict("records")}
+            ok = clause.group(1) in expected
         elif (found := NATIONAL.search(text[max(0, match.start() - 60):match.end() + 80])):
             local, relation, national = found.groups()
             rows = headline[(headline["value"].map(_safe) == _number(local))

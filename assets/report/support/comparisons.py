@@ -79,9 +79,23 @@ def group_sentence(snap: Snapshot) -> str:
             f"published figures ({items.get('dfe_release', 'DfE')}).")
 
 
-def _relation(ours: float, other: float) -> str:
+def _relation(ours: float, other: float, interval: tuple | None = None) -> str:
+    """The benchmark rule (docs/measures.md): "similar to" when the other figure lies inside
+    our 95% interval, else above or below; "the same as" when both round alike."""
     ours, other = round(ours, 1), round(other, 1)
-    return "above" if ours > other else "below" if ours < other else "the same as"
+    if ours == other:
+        return "the same as"
+    if interval and None not in interval and interval[0] <= other <= interval[1]:
+        return "similar to"
+    return "above" if ours > other else "below"
+
+
+def _interval(snap: Snapshot, measure: str, r: dict) -> tuple | None:
+    """Our published interval for the year compared, when the figure is our own."""
+    if r["council_source"] == "DfE published":
+        return None
+    head = snap.headline(measure, "children")
+    return (to_number(head.get("ci_lower")), to_number(head.get("ci_upper")))
 
 
 def _ordinal(n: int) -> str:
@@ -105,13 +119,14 @@ def measure_sentence(snap: Snapshot, measure: str) -> str:
                 f"or ranked. DfE's figures were: England {fmt(r['england'], unit)}, "
                 f"the {r['region_name']} {fmt(r['region'], unit)}, and {neighbours}.")
     ours = to_number(r["council"])
+    interval = _interval(snap, measure, r)
     parts = []
     for label, cell in (("England", r["england"]), (f"the {r['region_name']}", r["region"]),
                         (neighbours, r["neighbour_mean"])):
         value = to_number(cell)
         if value is not None:
             shown = label if label == neighbours else f"{label} ({fmt(cell, unit)})"
-            parts.append(f"{_relation(ours, value)} {shown}")
+            parts.append(f"{_relation(ours, value, interval)} {shown}")
     listed = ", ".join(parts[:-1]) + (f" and {parts[-1]}" if len(parts) > 1 else "".join(parts))
     text = f"Children's {name} was {fmt(r['council'], unit)} in {year}{source}: {listed}."
     rank = to_number(r["rank"])
