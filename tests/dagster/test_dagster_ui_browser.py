@@ -221,12 +221,12 @@ def _visible_text(dom: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(text))
 
 
-def _page_text(tmp: Path, url: str, expected: list[str]) -> str:
+def _page_text(tmp: Path, url: str, expected: list[str], window: str = "1600,2600") -> str:
     """The page's rendered text once every expected string shows (retrying with more time:
     a busy machine can take longer than the virtual time budget to answer the app's queries)."""
     text = ""
     for budget_ms in (15000, 30000, 60000):
-        text = _visible_text(_chromium(tmp, url, budget_ms=budget_ms))
+        text = _visible_text(_chromium(tmp, url, budget_ms=budget_ms, window=window))
         if all(name in text for name in expected):
             return text
     missing = [name for name in expected if name not in text]
@@ -257,8 +257,9 @@ def test_asset_graph_catalog_and_checks_render(ui, tmp_path):
                         ["annual_report", "build_year", "new_extract_sensor"])
     assert "Principal Social Worker report" in report
 
-    # The catalog lists every asset by its full key.
-    _page_text(tmp_path, f"{ui.url}/assets", CATALOG_NAMES)
+    # The catalog lists every asset by its full key. Its list is virtualised (only rows inside
+    # the viewport are in the DOM), so the window is tall enough for every asset's row.
+    _page_text(tmp_path, f"{ui.url}/assets", CATALOG_NAMES, window="1600,8000")
 
     # Blocking checks are visible on their assets.
     checks = _page_text(tmp_path, f"{ui.url}/assets/candidate/checked_year?view=checks",
