@@ -16,50 +16,20 @@ from assets.report.support.snapshot import Snapshot
 SERVICE_COLUMNS = {"children": "Children's", "adults": "Adults'", "all": "Both services"}
 TOTAL = "Total"
 
-# CSWW code lists (DfE children's social work workforce census specification).
-REASON_LEAVE = {
-    "1": "Resignation", "2": "Voluntary redundancy", "3": "Compulsory redundancy",
-    "4": "Dismissed", "5": "Retired", "6": "Deceased",
-    "7": "Moved to another social work role in the council", "8": "Other", "9": "Not known",
-    "10": "Not yet collected",
-}  # fmt: skip
-LEAVER_DESTINATION = {
-    "1": "Social work role in another English council", "2": "Social work role outside England",
-    "3": "Agency or consultancy social work", "4": "Other social work role (not a council)",
-    "5": "Other social care role", "6": "Left social care, no employment or career break",
-    "7": "Other", "8": "Not known", "9": "Not yet collected",
-}  # fmt: skip
-START_ORIGIN = {
-    "1": "Newly qualified", "2": "Social work role in another English council",
-    "3": "Social work role outside England", "4": "Agency or consultancy social work",
-    "5": "Other social work role (not a council)", "6": "Other social care role",
-    "7": "From outside social care, or after a break", "8": "Other", "9": "Not known",
-    "10": "Not yet collected",
-}  # fmt: skip
-ROUTES = {
-    "asye": "Newly qualified (ASYE)", "newly_qualified": "Newly qualified (ASYE)",
-    "international": "International recruitment", "international_recruit": "International recruitment",
-    "apprenticeship": "Social work degree apprenticeship", "apprentice": "Social work degree apprenticeship",
-    "step_up": "Step Up to Social Work", "frontline": "Frontline",
-    "agency_conversion": "Agency worker who became permanent",
-}  # fmt: skip
-GRADES = {"outstanding": "Outstanding", "good": "Good",
-          "requires_improvement": "Requires improvement", "inadequate": "Inadequate"}  # fmt: skip
+# Code labels: one list, shared with the published spreadsheets (assets/published/labels.py).
+from assets.published.labels import (  # noqa: E402, F401 - the report's chunks import them from here
+    ETHNICITY,
+    GRADES,
+    LEARNING,
+    LEAVER_DESTINATION,
+    REASON_LEAVE,
+    ROLE_GROUPS,
+    ROUTES,
+    STANDARDS,
+    START_ORIGIN,
+)
+
 GRADE_ORDER = list(GRADES)
-LEARNING = {
-    "mandatory": "Mandatory training", "cpd": "Continuing professional development",
-    "asye": "ASYE programme", "practice_educator": "Practice educator training",
-    "leadership": "Leadership and management", "apprenticeship": "Apprenticeship study",
-    "qualification": "Post-qualifying awards", "other": "Other",
-}  # fmt: skip
-STANDARDS = {
-    "1": "1. Strong and clear social work framework", "2": "2. Effective workforce planning",
-    "3": "3. Safe workloads and case allocation", "4": "4. Wellbeing", "5": "5. Supervision",
-    "6": "6. Continuing professional development", "7": "7. Professional registration",
-    "8": "8. Strategic partnerships", "wellbeing": "Staff wellbeing (local questions)",
-}  # fmt: skip
-ROLE_GROUPS = {"social_worker": "Social workers", "senior_practitioner": "Senior practitioners",
-               "manager": "Managers", "asye": "ASYE social workers", "other": "Other roles"}  # fmt: skip
 CHARACTERISTICS = {"ethnicity": "Ethnicity", "gender": "Gender", "age_band": "Age band",
                    "disability": "Disability"}  # fmt: skip
 # The populations of the `equality_diversity` table: its `characteristic` column is the
@@ -71,18 +41,6 @@ POPULATIONS = {"in_post": "Staff in post", "starters": "Starters", "leavers": "L
 # the CBDS order (White, Mixed, Asian, Black, Chinese, any other group, refused, not
 # obtained). Source: DfE, Children's social work workforce census guide and CBDS code set
 # for ethnicity. A code not listed here is shown as given.
-ETHNICITY = {
-    "WBRI": "White British", "WIRI": "White Irish", "WIRT": "Traveller of Irish heritage",
-    "WROM": "Gypsy or Roma", "WOTH": "Any other White background",
-    "MWBC": "White and Black Caribbean", "MWBA": "White and Black African",
-    "MWAS": "White and Asian", "MOTH": "Any other mixed background",
-    "AIND": "Indian", "APKN": "Pakistani", "ABAN": "Bangladeshi",
-    "AOTH": "Any other Asian background",
-    "BCRB": "Black Caribbean", "BAFR": "Black African", "BOTH": "Any other Black background",
-    "CHNE": "Chinese", "OOTH": "Any other ethnic group",
-    "REFU": "Refused", "NOBT": "Information not yet obtained",
-    "not recorded": "Not recorded",
-}  # fmt: skip
 # Gender: the CSWW census `GenderCurrent` codes (DfE, Children's social work workforce census
 # guide; the same codes as the HR extract, expectations/hr_workforce.json).
 # Shown in the order male, female, then the two codes for no answer.
