@@ -9,8 +9,14 @@ from pathlib import Path
 
 import dagster as dg
 
+import assets.candidate
+import assets.metrics
+import assets.published
+import assets.raw
+import assets.report
+import assets.staging
 from assets.candidate.defs import candidate_extracts, candidate_year
-from assets.metrics.defs import dfe_reference, metrics_assets
+from assets.metrics.defs import REFERENCE_GROUP, dfe_reference, metrics_assets
 from assets.published.defs import published_tables
 from assets.raw.defs import raw_year
 from assets.report.defs import annual_report
@@ -24,18 +30,31 @@ from psw_core.resources import default_resources, setting
 warnings.filterwarnings("ignore", category=dg.BetaWarning, message=".*(with_source_code_references|"
                         "LocalFileCodeReference|CodeReferencesMetadataValue)")
 
+# Dagster 1.13 has no description for a group, so each asset carries its group's: the stage
+# package's docstring, shown as the "group" entry of the asset's definition metadata.
+GROUP_DESCRIPTIONS = {
+    package.__name__.rpartition(".")[2]: " ".join(package.__doc__.split())
+    for package in (assets.candidate, assets.raw, assets.staging, assets.metrics,
+                    assets.published, assets.report)
+}
+GROUP_DESCRIPTIONS["reference"] = REFERENCE_GROUP  # a source asset: it carries its own
+
+
+def _with_group_description(spec: dg.AssetSpec) -> dg.AssetSpec:
+    return spec.merge_attributes(metadata={"group": GROUP_DESCRIPTIONS[spec.group_name]})
+
+
 defs = dg.Definitions(
     # Code references: each asset links to the file and line that defines it.
-    assets=dg.with_source_code_references([
+    assets=dg.with_source_code_references(dg.map_asset_specs(_with_group_description, [
         candidate_extracts,
         candidate_year,
         raw_year,
         *staging_assets,
         *metrics_assets,
-        dfe_reference,
         published_tables,
         annual_report,
-    ]),
+    ]) + [dfe_reference]),
     jobs=[build_year, validate_only],
     sensors=[new_extract_sensor],
     resources=default_resources(),

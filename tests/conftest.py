@@ -19,6 +19,15 @@ SLOW_MODULES = {
     "tests/reliability/test_reliability_privacy.py",
     "tests/reliability/test_reliability_hostile_input.py",
     "tests/reliability/test_reliability_injection.py",
+    # whole runs through Dagster, renders and census round trips: each takes 10-50 s
+    "tests/dagster/test_dagster_executor.py",
+    "tests/dagster/test_dagster_checks.py",
+    "tests/dagster/test_dagster_partitions.py",
+    "tests/report/test_report_preview.py",
+    "tests/report/test_report_cabinet_paper.py",
+    "tests/report/test_report_new_year.py",
+    "tests/synth/test_synth_census.py",
+    "tests/candidate/test_census_crosswalk.py",
 }
 BROWSER_MODULES = {
     "tests/dagster/test_dagster_ui_browser.py",

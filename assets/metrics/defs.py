@@ -90,9 +90,14 @@ def metrics_trends(context: dg.AssetExecutionContext, settings: PswSettings, war
 warnings.filterwarnings("ignore", category=dg.BetaWarning, message=".*observable_source_asset.*")
 
 
+REFERENCE_GROUP = ("Reference: DfE's published figures for every council, region and England, "
+                   "observed so that a new release shows the comparisons as stale.")
+
+
 @dg.observable_source_asset(
     key=["reference", "dfe_csww"],
     group_name="reference",
+    metadata={"group": REFERENCE_GROUP},
     description="DfE's published children's social work workforce figures for every council, "
     "region and England, and its statistical neighbour model (data/reference/dfe/, OGL v3). "
     "Observing it records the release in use and its SHA-256; a new file (psw reference "

@@ -1,1 +1,1 @@
-"""Raw stage: checked candidates promoted into raw.*."""
+"""Raw stage: a year's checked candidates promoted into raw.* in one transaction."""

@@ -1,1 +1,1 @@
-"""Report stage: the annual report rendered from the published snapshot."""
+"""Report stage: the Cabinet paper and technical annex rendered from the published snapshot."""

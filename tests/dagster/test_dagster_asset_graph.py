@@ -95,3 +95,20 @@ def test_extracts_carry_their_contract_as_column_schema_and_assets_link_to_code(
         assert "dagster/code_references" in node.metadata, key
     report = graph.get(dg.AssetKey(["report", "annual_report"]))
     assert report.freshness_policy is not None
+
+
+def test_every_asset_carries_its_groups_description():
+    """Dagster 1.13 has no group description, so each asset shows its group's in its metadata:
+    a new group without a stage docstring (or a reference entry) fails here, not in the UI."""
+    from pipelines.definitions import GROUP_DESCRIPTIONS, defs
+
+    graph = defs.get_repository_def().asset_graph
+    groups = set()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        groups.add(node.group_name)
+        text = node.metadata.get("group")
+        text = getattr(text, "value", text)
+        assert text == GROUP_DESCRIPTIONS[node.group_name], key.to_user_string()
+        assert len(text.split()) >= 8, f"{node.group_name}: say what the stage does"
+    assert groups == set(GROUP_DESCRIPTIONS)
