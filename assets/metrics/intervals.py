@@ -18,7 +18,6 @@ Where an interval is undefined (n = 0, x < 0 or x > n, or a missing input) the r
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import chi2
 
 Z95 = 1.959964
 
@@ -70,6 +69,9 @@ def poisson_rate(value, events, scale_if_none, z: float = Z95) -> tuple[np.ndarr
     events (leavers); the interval is value x [k_lower / k, k_upper / k]. With no events the
     value is 0 and the upper limit is k_upper(0) x `scale_if_none` (the rate one event would
     give). NaN where `events` is missing or negative."""
+    # scipy.stats takes seconds to import: load it when a rate needs it, not when the UI starts.
+    from scipy.stats import chi2
+
     value, events = _as_float(value), _as_float(events)
     scale_if_none = _as_float(scale_if_none)
     alpha = 2 * (1 - _normal_cdf(z))
