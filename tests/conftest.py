@@ -28,6 +28,10 @@ SLOW_MODULES = {
     "tests/report/test_report_new_year.py",
     "tests/synth/test_synth_census.py",
     "tests/candidate/test_census_crosswalk.py",
+    # a Dagster instance per test, or the CLI in fresh processes
+    "tests/dagster/test_dagster_sensor.py",
+    "tests/pipeline/test_pipeline_no_silent_pass.py",
+    "tests/pipeline/test_pipeline_definitions.py",
 }
 BROWSER_MODULES = {
     "tests/dagster/test_dagster_ui_browser.py",
