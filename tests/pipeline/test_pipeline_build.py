@@ -186,3 +186,14 @@ def test_a_build_leaves_no_duckdb_object_alive_at_exit(sample_build):
     stderr = (sample_build / "build.stderr").read_text(encoding="utf-8")
     assert "2025:" in stderr  # the build's progress log was read
     assert "nanobind" not in stderr, stderr[-2000:]
+
+
+def test_every_sample_years_narrative_agrees_with_its_published_figures(sample_build):
+    """The claims check on every year the sample builds, not only the one rendered: an older
+    year's narrative is what `psw narrative start` copies forward."""
+    build = sample_build / "build"
+    years = sorted(p.name for p in build.iterdir() if p.name.isdigit())
+    assert len(years) >= 3
+    for year in years:
+        done = run_psw(["report", "--check", "--year", year, "--out", str(build)], sample_build)
+        assert done.returncode == 0, f"{year}: {done.stdout}{done.stderr}"
