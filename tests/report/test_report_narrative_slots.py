@@ -77,3 +77,18 @@ def test_learning_offer_counts_are_whole_numbers_by_service(tmp_path):
     path = _write(tmp_path, "learning_offer.yml", "as_at: 2025-09-30\n"
                   "agency_spend: {financial_year: 2024-25, pounds: 100}\n")
     assert load_yaml(path, SCHEMAS["learning_offer.yml"])["agency_spend"]["pounds"] == 100
+
+
+@pytest.mark.parametrize(("children", "adults", "shown"), [
+    (6, 9, ("6", "9", "15")),          # above the threshold: as typed
+    (5, 9, ("[c]", "9", "[c]")),       # 5 is at the threshold: suppressed, and so is the total
+    (0, 3, ("0", "[c]", "[c]")),       # zeros stay 0; the total would equal the small count
+    (4, 4, ("[c]", "[c]", "[c]")),     # a shown 8 would pin each of two small counts to 3-5
+    (0, 0, ("0", "0", "0")),
+    (1200, 6, ("1,200", "6", "1,206")),
+])
+def test_learning_offer_counts_follow_the_small_count_rule(children, adults, shown):
+    from assets.report.support.tables import protect_service_counts
+
+    cells = protect_service_counts(children, adults, threshold=5)
+    assert (cells["children"], cells["adults"], cells["all"]) == shown

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pandas as pd
 
-from assets.report.support.formatting import fmt, humanise, is_shorthand, to_number
+from assets.report.support.formatting import CONFIDENTIAL, fmt, humanise, is_shorthand, to_number
 from assets.report.support.snapshot import Snapshot
 
 SERVICE_COLUMNS = {"children": "Children's", "adults": "Adults'", "all": "Both services"}
@@ -257,3 +257,17 @@ def largest_group(table: pd.DataFrame | None, population: str = "in_post",
     best = numbers.idxmax()
     return (str(rows.loc[best, "Group"]), rows.loc[best, column],
             rows.loc[best, f"_pct_{population}_{service}"])
+
+
+def protect_service_counts(children: int, adults: int, threshold: int) -> dict[str, str]:
+    """Counts of people typed into the narrative (learning_offer.yml), by service and for both,
+    with the published tables' rule (docs/disclosure-control.md): a count from 1 to `threshold`
+    is `[c]` (zeros stay 0), and when either service is `[c]` the both-services total is too: the
+    total less the other service would give one back, and two small counts under a shown total
+    would be pinned to a range narrower than the threshold."""
+    cells = {"children": children, "adults": adults, "all": children + adults}
+    small = {name for name, count in cells.items() if 0 < count <= threshold}
+    if small & {"children", "adults"}:
+        small.add("all")
+    return {name: CONFIDENTIAL if name in small else f"{count:,}"
+            for name, count in cells.items()}
