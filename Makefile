@@ -34,8 +34,7 @@ check: setup ## fast feedback (under 2 minutes): ruff, the import contracts and 
 	$(BIN)/python -m pytest -q -m "not slow and not browser and not office" -p no:cacheprovider
 
 test: setup ## ruff, the import contracts and the whole test suite (installs Debian Chromium, LibreOffice and axe-core if it can)
-	@bash scripts/ensure-chromium.sh
-	@bash scripts/ensure-libreoffice.sh
+	@bash scripts/ensure-debian-tools.sh
 	@bash scripts/ensure-axe.sh
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache

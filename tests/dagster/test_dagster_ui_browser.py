@@ -2,7 +2,7 @@
 names the assets and checks, a run of the sample's latest year succeeds, and SIGTERM stops
 every process.
 
-Needs Debian's Chromium at /usr/bin/chromium (`scripts/ensure-chromium.sh` installs it); skips
+Needs Debian's Chromium at /usr/bin/chromium (`scripts/ensure-debian-tools.sh` installs it); skips
 with a reason when it is absent, except under `CI=true`, where a missing Chromium fails. The Dagster UI is a JavaScript app, so the page is read with
 `chromium --headless --dump-dom` after a virtual time budget, not from the HTTP response.
 Everything is local: the server binds 127.0.0.1, DAGSTER_HOME and the outputs are temporary,
@@ -40,7 +40,7 @@ pytestmark = [
     pytest.mark.timeout(900),
     pytest.mark.skipif(
         not CHROMIUM.exists() and not IN_CI,
-        reason="Chromium is not installed at /usr/bin/chromium; run scripts/ensure-chromium.sh "
+        reason="Chromium is not installed at /usr/bin/chromium; run scripts/ensure-debian-tools.sh "
         "(needs root) to enable the Dagster UI browser test",
     ),
 ]
@@ -151,7 +151,7 @@ def _wait_until_loaded(server: UiServer) -> None:
 @pytest.fixture(scope="module")
 def ui(tmp_path_factory) -> UiServer:
     if not CHROMIUM.exists():
-        pytest.fail(f"CI=true and Chromium is missing at {CHROMIUM}: run scripts/ensure-chromium.sh")
+        pytest.fail(f"CI=true and Chromium is missing at {CHROMIUM}: run scripts/ensure-debian-tools.sh")
     tmp = tmp_path_factory.mktemp("dagster_ui")
     home, out, log = tmp / "dagster_home", tmp / "build", tmp / "psw-ui.log"
     port = _free_port()

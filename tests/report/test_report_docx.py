@@ -2,7 +2,7 @@
 its entries already written (linked to the headings), and table columns at least as wide as
 their longest word. Checked from the DOCX XML, and by converting it with LibreOffice headless.
 
-The LibreOffice test needs Debian's `soffice` (`scripts/ensure-libreoffice.sh` installs it).
+The LibreOffice test needs Debian's `soffice` (`scripts/ensure-debian-tools.sh` installs it).
 Without it the test skips, except under CI=true, where it fails.
 """
 
@@ -101,8 +101,8 @@ def _soffice() -> str:
         return found
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail("LibreOffice (soffice) is missing under CI=true; run "
-                    "scripts/ensure-libreoffice.sh")
-    pytest.skip("LibreOffice is not installed; run scripts/ensure-libreoffice.sh (needs root)")
+                    "scripts/ensure-debian-tools.sh")
+    pytest.skip("LibreOffice is not installed; run scripts/ensure-debian-tools.sh (needs root)")
 
 
 @pytest.mark.office

@@ -2,7 +2,7 @@
 finds no serious or critical accessibility violations, there is one `<main>` landmark, and
 the page itself never scrolls sideways (wide tables and charts scroll in their own boxes).
 
-Needs Debian's Chromium (`scripts/ensure-chromium.sh`) and axe-core from npm
+Needs Debian's Chromium (`scripts/ensure-debian-tools.sh`) and axe-core from npm
 (`scripts/ensure-axe.sh`, pinned); both run from `make test`. Without them the test skips,
 except under CI=true, where it fails. axe runs inside the page: the test injects axe.min.js
 and a few lines that write the results into the DOM, and reads them back with
@@ -65,7 +65,7 @@ def _needs(path: Path | None, what: str, script: str) -> Path:
 
 def _chromium() -> Path:
     found = shutil.which("chromium") or "/usr/bin/chromium"
-    return _needs(Path(found) if found else None, "Chromium", "ensure-chromium.sh")
+    return _needs(Path(found) if found else None, "Chromium", "ensure-debian-tools.sh")
 
 
 def audit(page: Path, width: int, tmp_path: Path) -> dict:
