@@ -511,8 +511,8 @@ _CORE = [
             disclosure=Disclosure("responses", (), RESPONDENTS)),
     Measure("hours_over_contract_mean", "Hours worked over contract", "hours per week", _H,
             family="health_check",
-            calculation="Mean hours_over_contract over respondents who answered (numerator = Σ "
-            "hours, denominator = respondents).",
+            calculation="Σ hours_over_contract / respondents who answered (the mean over "
+            "respondents: numerator = Σ hours, denominator = respondents).",
             plain="The extra hours a week that respondents said they work beyond their "
             "contract, added up and divided by the number who answered.",
             reference="survey", population="respondents", source=LOCAL, comparison=("lga",),
