@@ -837,8 +837,16 @@ def _entry(m: Measure) -> list[str]:
     facts = [f"Unit: {_UNITS_SHOWN.get(m.unit, m.unit)}."]
     if len(m.services) != 3:
         facts.append(f"Given for {' and '.join(f'`{s}`' for s in m.services)} only.")
-    if m.count_kind != "none":
-        facts.append(f"Suppressed when it rests on a small number of {_COUNTS[m.count_kind]}.")
+    # What protects it: its headline rule, or for a breakdown-only measure what it counts.
+    kind = m.disclosure.kind if m.disclosure else m.count_kind
+    breakdowns = [t for t in m.tables if t not in (HEADLINE, "turnover_trend", "comparisons")]
+    if kind == "exempt":
+        facts.append("Published unsuppressed at service level, as councils and DfE publish it"
+                     + ("; its breakdowns are suppressed when they rest on a small number of "
+                        f"{_COUNTS[m.count_kind]}." if breakdowns and m.count_kind != "none"
+                        else "."))
+    elif kind != "none":
+        facts.append(f"Suppressed when it rests on a small number of {_COUNTS[kind]}.")
     if m.breakdown_only:
         facts.append("Published only with a breakdown.")
     source = m.source if m.source.endswith((".", ")")) else f"{m.source}."
