@@ -141,6 +141,9 @@ POPULATIONS = {
     "employed_and_agency": ("directly employed and agency social workers in the HR extract",
                             "social workers employed directly by the council, and agency "
                             "social workers"),
+    "posts": ("vacant FTE at R (hr_vacancies) and directly employed spells in post at R",
+              "social worker posts: those vacant on the reference date and those filled by "
+              "social workers employed directly by the council"),
     "caseholders": ("allocations open at R and the in-post workers holding them, agency "
                     "included",
                     "social workers who hold at least one case, agency social workers "
@@ -349,7 +352,7 @@ _CORE = [
             "numerator vacant FTE at R, denominator vacant plus filled FTE at R.",
             plain="Vacant social worker posts (in full-time equivalents) divided by vacant and "
             "filled posts together, as a percentage.",
-            reference="stock", population="employed", source=DFE, comparison=_DFE_SFC + ("scw",),
+            reference="stock", population="posts", source=DFE, comparison=_DFE_SFC + ("scw",),
             tables=(HEADLINE, "comparisons"), disclosure=EXEMPT),
     Measure("agency_rate_fte", "Agency rate (FTE)", "percent", _T, family="workforce",
             calculation="100 × A / (A + fte_in_post), A = Σ fte of agency spells in post at R "
