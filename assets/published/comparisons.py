@@ -13,13 +13,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from assets.metrics.definitions import MEASURES
 from assets.published.disclosure import NOT_APPLICABLE, NOT_AVAILABLE, present
 from psw_core.config import AuthorityConfig, resolve_peers
 from psw_core.dfe_reference import DFE_DIR, INDICATORS_FILE, release_of
 
-UNITS = {"turnover_rate_fte": "percent", "vacancy_rate_fte": "percent",
-         "agency_rate_fte": "percent", "caseload_fte": "cases per fte", "absence_rate": "percent",
-         "fte_in_post": "fte", "leavers_fte": "fte"}
+# Each measure's unit, from the measure registry (rounding follows it).
+UNITS = {name: m.unit for name, m in MEASURES.items()}
 
 
 def _symbolled(values: pd.Series, symbols: pd.Series, unit: pd.Series) -> pd.Series:

@@ -1,7 +1,8 @@
 """The published tables: `metrics.*` after disclosure control, written to `published.*`.
 
-Layout is driven by the registries below (`HEADLINE_RULES`, `BREAKDOWN_TABLES`, `TABLE_TITLES`),
-so a renamed measure or breakdown is changed in one place. Every table is tidy: one header row,
+Layout is driven by the measure registry (assets/metrics/definitions.py: the headline measures,
+their disclosure rules, the trend measures, group labels) and the table registries below
+(`BREAKDOWN_TABLES`, `TABLE_TITLES`), so a renamed measure or breakdown is changed in one place. Every table is tidy: one header row,
 `reporting_year` and `service` columns, no worker/case/response ids. Statistic cells hold the
 rounded number or GSS shorthand (`[c]`, `[x]`, `[z]`); see docs/published-tables.md.
 """
@@ -10,13 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from fnmatch import fnmatchcase, translate
+from fnmatch import translate
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from assets.candidate.contract import AGE_BANDS, CBDS_ETHNICITY, HR_WORKFORCE
+from assets.metrics.definitions import MEASURES, headline_measures, measures_in
 from assets.published.disclosure import (
     CONFIDENTIAL,
     NOT_APPLICABLE,
@@ -48,13 +50,8 @@ TOTAL_LABEL = "Total"
 
 @dataclass(frozen=True)
 class HeadlineRule:
-    """How a headline measure is protected.
-
-    `kind`: what its counts count (people | cases | responses | none), or `exempt` for the
-    service-level workforce figures published as councils and DfE publish them.
-    `count_columns`: which of value/numerator/denominator are counts of that kind.
-    `count_from`: a companion (measure, column) of the same year and service whose count also
-    describes this cell (e.g. the respondents behind a survey score)."""
+    """How a headline measure is protected: its registry `disclosure` (assets/metrics/
+    definitions.py `Disclosure`), keyed by the measure's name in `pattern`."""
 
     pattern: str
     kind: str
@@ -62,56 +59,29 @@ class HeadlineRule:
     count_from: tuple[str, str] | None = None
 
 
-_RESPONSES = ("health_check_response_rate", "numerator")
-HEADLINE_RULES: tuple[HeadlineRule, ...] = (
-    *(
-        HeadlineRule(m, "exempt")
-        for m in (
-            "fte_in_post",
-            "headcount_in_post",
-            "turnover_rate_fte",
-            "turnover_rate_headcount",
-            "vacancy_rate_fte",
-            "agency_rate_fte",
-            "agency_rate_headcount",
-            "absence_days_per_fte",
-            "absence_rate",
-            "caseload_fte",
-        )
-    ),
-    HeadlineRule("leavers_fte", "people", ("numerator",), ("turnover_rate_headcount", "numerator")),
-    HeadlineRule("starters_fte", "people", ("numerator",)),
-    # Health data: the ordinary rule on the people with stress absence (docs/design.md §4).
-    HeadlineRule("stress_absence_share", "people", (), ("stress_absence_headcount", "value")),
-    HeadlineRule("stress_absence_headcount", "people", ("value",)),
-    HeadlineRule("children_looked_after", "cases", ("value",)),
-    HeadlineRule("assessment_timeliness", "cases", ("numerator", "denominator")),
-    HeadlineRule("audits_good_or_better", "cases", ("numerator", "denominator")),
-    HeadlineRule("learning_hours_per_fte", "none"),
-    HeadlineRule("health_check_response_rate", "responses", ("numerator", "denominator")),
-    HeadlineRule("health_check_score_*", "responses", (), _RESPONSES),
-    HeadlineRule("health_check_favourable_*", "responses", ("numerator", "denominator"),
-                 _RESPONSES),
-    HeadlineRule("hours_over_contract_mean", "responses", ("denominator",), _RESPONSES),
-    # stability, supervision (worker-months), ASYE caseload and anything new: safe default.
-    HeadlineRule("*", "people", ("numerator", "denominator")),
+# Derived from the measure registry, so a new measure is described there once.
+HEADLINE_RULES: tuple[HeadlineRule, ...] = tuple(
+    HeadlineRule(m.name, m.disclosure.kind, m.disclosure.count_columns, m.disclosure.count_from)
+    for m in MEASURES.values() if m.disclosure is not None
 )
+_RULES = {rule.pattern: rule for rule in HEADLINE_RULES}
 
-# The fixed headline measures (docs/design.md §4); survey families are added as they appear in metrics.
-HEADLINE_MEASURES = (
-    "fte_in_post", "headcount_in_post", "starters_fte", "leavers_fte", "turnover_rate_fte",
-    "turnover_rate_headcount", "vacancy_rate_fte", "agency_rate_fte", "agency_rate_headcount",
-    "absence_days_per_fte", "absence_rate", "stress_absence_share", "stress_absence_headcount",
-    "stability_rate", "caseload_fte", "children_looked_after", "supervision_compliance",
-    "asye_caseload_within_cap", "assessment_timeliness", "audits_good_or_better",
-    "learning_hours_per_fte", "health_check_response_rate", "hours_over_contract_mean",
-)  # fmt: skip
+# The headline measures with a row every year (docs/design.md §4); survey families are added
+# as they appear in metrics.
+HEADLINE_MEASURES = headline_measures()
 HEALTH_CHECK_STANDARD_PREFIX = "health_check_score_"
-TREND_MEASURES = ("fte_in_post", "leavers_fte", "turnover_rate_fte", "turnover_rate_headcount")
+TREND_MEASURES = measures_in("turnover_trend")
+HEALTH_CHECK_STANDARDS = measures_in("health_check_by_standard")
 
 
 def headline_rule(measure: str) -> HeadlineRule:
-    return next(rule for rule in HEADLINE_RULES if fnmatchcase(measure, rule.pattern))
+    """The registry's rule for a headline measure; a measure not registered for the headline
+    table has none, and that fails here rather than publishing it under a guessed rule."""
+    try:
+        return _RULES[measure]
+    except KeyError:
+        raise KeyError(f"{measure!r} has headline rows but no headline entry in the measure "
+                       "registry (assets/metrics/definitions.py)") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,8 +342,7 @@ def _with_benchmarks(cells: pd.DataFrame, benchmarks: pd.DataFrame) -> pd.DataFr
 
 
 # Short names for a measure when it labels a group of breakdown rows.
-GROUP_NAMES = {"headcount_in_post": "in_post", "starters_headcount": "starters",
-               "leavers_headcount": "leavers"}
+GROUP_NAMES = {m.name: m.group_name for m in MEASURES.values() if m.group_name}
 
 
 def _allowed(column: str) -> tuple[str, ...]:
@@ -758,8 +727,7 @@ def build_published(
     for spec in BREAKDOWN_TABLES:
         rows = _select_breakdowns(this_year, spec, threshold)
         tables[spec.name] = breakdown_cells(protect_breakdown(rows, spec, threshold), spec)
-    is_standard = headline["measure"].astype("string").str.startswith(HEALTH_CHECK_STANDARD_PREFIX)
-    standards = headline[is_standard.fillna(False).astype(bool)]
+    standards = headline[headline["measure"].isin(HEALTH_CHECK_STANDARDS)]
     tables["health_check_by_standard"] = standards.assign(
         standard=standards["measure"].str.removeprefix(HEALTH_CHECK_STANDARD_PREFIX)
         .str.removeprefix("standard_")

@@ -119,3 +119,61 @@ def test_an_empty_warehouse_gives_empty_tables_with_headers(tmp_path, config):
             "reporting_year", "service", "grade", "count", "percent",
         ]  # fmt: skip
         assert con.execute("select count(*) from published.audit_grades").fetchall()[0] == (0,)
+
+
+# ---------------------------------------------------------------------------------------------
+# The tables take their measures from the registry (assets/metrics/definitions.py)
+
+
+def test_headline_list_rules_and_trend_come_from_the_registry():
+    from assets.metrics.definitions import MEASURES
+    from assets.published.tables import (
+        HEADLINE_MEASURES,
+        TREND_MEASURES,
+        headline_rule,
+    )
+
+    # Today's published layout, as hand-listed before the registry held it.
+    assert HEADLINE_MEASURES[:4] == ("fte_in_post", "headcount_in_post", "starters_fte",
+                                     "leavers_fte")
+    assert "health_check_score_wellbeing" not in HEADLINE_MEASURES  # shown when present
+    assert set(TREND_MEASURES) == {"fte_in_post", "leavers_fte", "turnover_rate_fte",
+                                   "turnover_rate_headcount"}
+    assert headline_rule("turnover_rate_fte").kind == "exempt"
+    assert headline_rule("health_check_score_standard_3").count_from == (
+        "health_check_response_rate", "numerator")
+    assert headline_rule("stability_rate").count_columns == ("numerator", "denominator")
+    for m in MEASURES.values():
+        if m.breakdown_only:
+            with pytest.raises(KeyError, match="no headline entry"):
+                headline_rule(m.name)
+    with pytest.raises(KeyError, match="registry"):
+        headline_rule("stability_rate_two_years")
+
+
+def test_breakdown_tables_and_registry_name_the_same_measures():
+    from fnmatch import fnmatchcase
+
+    from assets.metrics.comparisons import COMPARED
+    from assets.metrics.definitions import MEASURES, measures_in
+    from assets.published.tables import BREAKDOWN_TABLES
+
+    for spec in BREAKDOWN_TABLES:
+        used = {name for pattern in spec.breakdowns for name in MEASURES
+                if fnmatchcase(name, pattern.split(":", 1)[0])
+}
+        used |= {spec.value_from.split(":")[0]} if spec.value_from else set()
+        used |= set(spec.dominance_from or ())
+        assert used == set(measures_in(spec.name)), spec.name
+    assert set(COMPARED) == set(measures_in("comparisons"))
+
+
+def test_a_headline_row_of_an_unregistered_measure_fails():
+    from assets.published.tables import protect_year
+
+    rows = pd.DataFrame([{"reporting_year": 2025, "measure": "stability_rate_two_years",
+                          "service": "all", "breakdown": "", "category": "", "month_end": None,
+                          "value": 50.0, "numerator": 10.0, "denominator": 20.0,
+                          "unit": "percent", "ci_lower": None, "ci_upper": None}])
+    with pytest.raises(KeyError, match="stability_rate_two_years"):
+        protect_year(rows, 2025, 5)

@@ -288,7 +288,7 @@ def test_report_measures_doc_nests_under_the_appendix_heading():
     assert all(line.startswith(("## ", "### ")) for line in headings)
     assert "|---" not in text  # definition-list entries, not a wide table
     for measure in MEASURES.values():
-        assert f"(`{measure.name}`)" in text and measure.definition in text
+        assert f"(`{measure.name}`)" in text and measure.formula in text
     assert "### Choices we made" in text
 
 

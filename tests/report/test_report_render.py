@@ -144,6 +144,19 @@ def test_report_annex_has_its_sections_in_every_format(rendered_annex, annex_tex
         assert heading not in html_text, heading  # the Cabinet paper leaves them to the annex
 
 
+def test_report_annex_defines_measures_in_plain_english(annex_text):
+    # The annex prints each measure's plain definition from the registry; the formula, with
+    # its notation, is for docs/measures.md.
+    from assets.metrics.definitions import MEASURES
+
+    text = annex_text.replace("’", "'")
+    for name in ("turnover_rate_fte", "supervision_compliance", "health_check_response_rate"):
+        measure = MEASURES[name]
+        assert measure.title in text and measure.plain in text, name
+        assert measure.calculation not in text, name
+    assert "leavers_fte" not in text and "Σ" not in text.split("Choices we made")[0]
+
+
 def test_report_appendices_show_provenance_and_data_quality(annex_text, html_text):
     assert "HR-014" in annex_text and "hr_workforce.csv" in annex_text
     assert "abababababababab abababababababab" in annex_text  # hash shown in groups

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from assets.metrics.definitions import MEASURES
 from assets.report.support.formatting import fmt, is_missing, to_number
 from assets.report.support.snapshot import Snapshot
 
@@ -24,13 +25,13 @@ NAMES = {
 SHORT = {"turnover_rate_fte": "Turnover", "vacancy_rate_fte": "Vacancy rate",
          "agency_rate_fte": "Agency share", "caseload_fte": "Caseload",
          "absence_rate": "Sickness absence"}
-UNITS = {"caseload_fte": "cases per fte"}
 QUARTERS = {1: "the highest quarter", 2: "the second-highest quarter",
             3: "the second-lowest quarter", 4: "the lowest quarter"}
 
 
 def _unit(measure: str) -> str:
-    return UNITS.get(measure, "percent")
+    """The measure's unit from the registry (an unregistered name: percent, as DfE's rates)."""
+    return MEASURES[measure].unit if measure in MEASURES else "percent"
 
 
 def group(snap: Snapshot) -> dict[str, str]:
