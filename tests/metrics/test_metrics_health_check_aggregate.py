@@ -145,7 +145,7 @@ def test_the_aggregate_path_agrees_with_the_respondent_path(warehouse):
         for column in ("value", "numerator"):
             assert counts.loc[cell, column] == pytest.approx(rows.loc[cell, column],
                                                              nan_ok=True), (cell, column)
-    # Intervals differ by design (docs/measures.md "Intervals"): respondent rows are clustered
+    # Intervals differ by design (docs/design.md §4 "Intervals"): respondent rows are clustered
     # by respondent (Taylor linearisation, with its small-sample n / (n - 1)); counts cannot be,
     # so they take the cautious ρ = 1 design effect, wider than answers taken as independent.
     # On these 4 respondents: workload 18.8-88.5 from counts, 15.5-90.6 from rows.
@@ -184,3 +184,26 @@ def test_an_adults_only_aggregate_report(tmp_path):
     # 4 respondents of 8 invited adults
     assert frame.loc[("adults", "health_check_response_rate"), "value"] == 50.0
     assert frame.loc[("all", "health_check_score_standard_1"), "value"] == pytest.approx(50.0)
+
+
+def test_the_unsurveyed_service_is_published_as_not_available(warehouse):
+    """In the published headline table the adults' health check figures of this children-only
+    survey are [x] (not available), while a workforce measure that only children's services
+    have stays [z] (not applicable)."""
+    from assets.published.tables import _headline_rows, protect_headline
+
+    measures = compute_measures(warehouse, 2024, CONFIG)
+    workforce = pd.DataFrame({
+        "reporting_year": 2024, "measure": ["fte_in_post", "headcount_in_post"],
+        "service": ["children", "adults"], "value": [10.0, 12.0], "numerator": None,
+        "denominator": None, "breakdown": None, "category": None, "month_end": None,
+        "unit": "FTE", "ci_lower": None, "ci_upper": None, "source": "test",
+        "authority_code": "TST"})
+    rows = _headline_rows(pd.concat([measures, workforce], ignore_index=True)
+                          .assign(breakdown=lambda f: f["breakdown"].fillna("")))
+    grid = protect_headline(rows, threshold=1).set_index(["measure", "service"])["missing"]
+    assert grid[("health_check_response_rate", "children")] == ""
+    assert grid[("health_check_response_rate", "adults")] == "[x]"
+    assert grid[("health_check_score_standard_1", "adults")] == "[x]"
+    assert grid[("hours_over_contract_mean", "children")] == "[x]"  # aggregate: no hours
+    assert grid[("fte_in_post", "adults")] == "[z]"
