@@ -207,3 +207,30 @@ def test_the_unsurveyed_service_is_published_as_not_available(warehouse):
     assert grid[("health_check_score_standard_1", "adults")] == "[x]"
     assert grid[("hours_over_contract_mean", "children")] == "[x]"  # aggregate: no hours
     assert grid[("fte_in_post", "adults")] == "[z]"
+
+
+def test_an_aggregate_split_by_role_group_gives_the_by_role_scores(tmp_path):
+    """An aggregate report with role-group rows: the by-role scores equal the respondent path's,
+    and the respondents behind a cell are summed over role groups (different people)."""
+    roles = RESPONSES.assign(role_group=["social_worker", "social_worker", "manager", "manager"])
+    items = pd.read_csv(pd.io.common.StringIO(ITEMS))
+    split = pd.concat([aggregate(roles[roles["role_group"] == r], items).assign(role_group=r)
+                       for r in ("manager", "social_worker")], ignore_index=True)
+    con = _warehouse(tmp_path, {
+        2024: (split, "health_check_aggregate"),
+        2025: (roles.astype({"q2": "Int64", "q3": "Int64"}), "health_check_responses")})
+    from_counts, from_rows = _measures(con, 2024), _measures(con, 2025)
+    con.close()
+    key = ["service", "measure", "breakdown", "category"]
+    by_role = from_counts[from_counts["breakdown"] == "role_group"].set_index(key)
+    rows = from_rows[from_rows["breakdown"] == "role_group"].set_index(key)
+    assert sorted(by_role.index) == sorted(rows.index) and len(by_role) == 8
+    for cell in by_role.index:
+        assert by_role.loc[cell, "value"] == pytest.approx(rows.loc[cell, "value"]), cell
+    # managers R3, R4 on standard 1: q1 2, 3 -> 25 + 50; q2 reversed 5 -> 0: 75 / 3 = 25
+    assert by_role.loc[("children", "health_check_score_standard_1", "role_group", "manager"),
+                       "value"] == pytest.approx(25.0)
+    # standard 1 over the service: at least 2 people per role group saw it -> 4 respondents
+    headline = _headline(from_counts)
+    assert headline.loc[("children", "health_check_score_standard_1"), "denominator"] == 4
+    assert headline.loc[("children", "health_check_response_rate"), "numerator"] == 4
