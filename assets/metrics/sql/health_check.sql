@@ -119,27 +119,35 @@ effective_rows as (
     from variances
 ),
 
--- The counts path: one row per cell x item (x service and role group, whose respondents are
--- different people), with the item's score sums and favourable answers.
+-- The counts path: how many gave each answer to each item (x service and role group, whose
+-- respondents are different people), scored as staging.survey_answers scores one answer.
+answer_counts as (
+    unpivot (select * from item_counts where (select yes from on_counts))
+    on answer_1, answer_2, answer_3, answer_4, answer_5
+    into name answer_column value n
+),
+
+scored_answer_counts as (
+    select *,
+        (case when reverse_scored = 1 then 6 - answer else answer end - 1) / 4.0 * 100
+            as score,
+        case when reverse_scored = 1 then answer <= 2 else answer >= 4 end as is_favourable
+    from (select *, right(answer_column, 1)::integer as answer from answer_counts)
+),
+
 scored_counts as (
     select
-        c.*,
+        reporting_year, service, role_group, item_id, standard, theme, item_text,
+        reverse_scored, answered, source,
         case when standard = 0 then 'health_check_score_wellbeing'
             else 'health_check_score_standard_' || standard::varchar
         end as score_measure,
-        case when reverse_scored = 1
-            then 100 * answer_1 + 75 * answer_2 + 50 * answer_3 + 25 * answer_4
-            else 25 * answer_2 + 50 * answer_3 + 75 * answer_4 + 100 * answer_5
-        end as score_sum,
-        case when reverse_scored = 1
-            then 10000 * answer_1 + 5625 * answer_2 + 2500 * answer_3 + 625 * answer_4
-            else 625 * answer_2 + 2500 * answer_3 + 5625 * answer_4 + 10000 * answer_5
-        end as score_square_sum,
-        case when reverse_scored = 1 then answer_1 + answer_2 else answer_4 + answer_5 end
-            as favourable,
-        answer_4 + answer_5 as agree
-    from item_counts as c
-    where (select yes from on_counts)
+        sum(n * score) as score_sum,
+        sum(n * score * score) as score_square_sum,
+        coalesce(sum(n) filter (where is_favourable), 0) as favourable,
+        coalesce(sum(n) filter (where answer >= 4), 0) as agree
+    from scored_answer_counts
+    group by all
 ),
 
 scoped_counts as (
