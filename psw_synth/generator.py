@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,7 +29,13 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_RAW_DIR = REPO_ROOT / "data" / "raw"
 SAMPLE_MANIFEST = REPO_ROOT / "data" / "sample_manifest.json"
 SAMPLE_SEED = 20250930
-SAMPLE_YEARS = (2023, 2024, 2025)
+SAMPLE_YEARS = (2022, 2023, 2024, 2025)
+# Sample years written as a council holds them: the children's workforce as a CSWW census return
+# in the layout of its year, so `make report` runs the census path every time (issue #12). Only a
+# year before the ones other work quotes: a year's files never depend on the other years'.
+SAMPLE_CENSUS = {2022: "2021-2023"}
+# Sample years whose health check is the LGA's aggregate report instead of respondent rows.
+SAMPLE_SURVEY_AGGREGATE = (2022,)
 SAMPLE_CONFIG = AuthorityConfig(name="Northfield City Council", code="NFC")
 GENERATOR_NAME = "psw synth"
 
@@ -62,14 +69,15 @@ def generate(
     authorities: int = 1,
     faults: bool = False,
     config: AuthorityConfig | None = None,
-    survey_aggregate: bool = False,
-    census_layout: str | None = None,
+    survey_aggregate: bool | Collection[int] = False,
+    census_layout: str | Mapping[int, str] | None = None,
 ) -> list[Path]:
     """Writes `<out>/<year>/<extract>.csv` (or `<out>/<code>/<year>/…` for several authorities)
     and, with `faults`, `<out>/faults.json`. Returns the files written. `survey_aggregate`
-    writes the health check as the LGA's aggregate report instead of respondent rows;
-    `census_layout` (2021-2023, 2024 or 2025) writes the children's workforce as a CSWW census
-    return `social_work_workforce_<year>.xml` in that layout."""
+    writes the health check as the LGA's aggregate report instead of respondent rows (True: every
+    year; or the years to write so); `census_layout` (2021-2023, 2024 or 2025) writes the
+    children's workforce as a CSWW census return `social_work_workforce_<year>.xml` in that
+    layout (a layout for every year, or a mapping year -> layout for some years only)."""
     out_dir = Path(out_dir)
     years = sorted(set(int(y) for y in years))
     if not years:
@@ -104,7 +112,8 @@ def generate(
 
 def generate_authority(
     root: Path, config: AuthorityConfig, years: list[int], seed: int, index: int, scale: float,
-    varied: bool, faults: bool, survey_aggregate: bool = False, census_layout: str | None = None,
+    varied: bool, faults: bool, survey_aggregate: bool | Collection[int] = False,
+    census_layout: str | Mapping[int, str] | None = None,
 ) -> tuple[list[Path], list[dict]]:
     """One authority's years. `varied`: draw this authority's size and rates around the
     reference (used when generating many authorities)."""
@@ -130,12 +139,14 @@ def generate_authority(
             fault_rng = np.random.default_rng([seed, index, year, len(EXTRACTS)])
             found = plant_faults(frames, ex.reporting_year(config, year), ids, fault_rng)
             planted += [{**f, "file": f"{year}/{f['file']}"} for f in found]
-        if survey_aggregate:
+        if survey_aggregate is True or (survey_aggregate and year in survey_aggregate):
             frames["health_check_aggregate"] = survey.aggregate(
                 frames.pop("health_check_responses"), frames["health_check_items"])
-        if census_layout:
+        layout = (census_layout.get(year) if isinstance(census_layout, Mapping)
+                  else census_layout)
+        if layout:
             yr = ex.reporting_year(config, year)
-            xml, frames = census_year(frames, year, census_layout, str(ex.as_date(yr.p0)),
+            xml, frames = census_year(frames, year, layout, str(ex.as_date(yr.p0)),
                                       str(ex.as_date(yr.r)))
             path = root / str(year) / f"social_work_workforce_{year}.xml"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -198,7 +209,8 @@ def sample_manifest(raw_dir: Path, files: list[Path]) -> dict:
 
 def write_sample(raw_dir: Path = SAMPLE_RAW_DIR, manifest_path: Path = SAMPLE_MANIFEST) -> dict:
     """Regenerates the committed Northfield City Council sample and its manifest."""
-    files = generate(raw_dir, list(SAMPLE_YEARS), SAMPLE_SEED, config=SAMPLE_CONFIG)
+    files = generate(raw_dir, list(SAMPLE_YEARS), SAMPLE_SEED, config=SAMPLE_CONFIG,
+                     survey_aggregate=SAMPLE_SURVEY_AGGREGATE, census_layout=SAMPLE_CENSUS)
     manifest = sample_manifest(Path(raw_dir), files)
     Path(manifest_path).write_text(
         json.dumps(manifest, indent=2) + "\n", encoding="utf-8", newline="\n"

@@ -40,7 +40,9 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 # practice.sql reads several extracts; a missing one is stood in for by an empty relation.
-OPTIONAL_INPUTS = {"practice"}
+# health_check.sql reads respondent rows or, on aggregate years, the item counts: a warehouse
+# whose health checks all arrived as the LGA's aggregate report has no respondent rows.
+OPTIONAL_INPUTS = {"practice", "health_check"}
 
 COLUMNS = [
     "authority_code", "reporting_year", "measure", "service", "breakdown", "category",
@@ -106,6 +108,12 @@ def _ensure_stand_ins(con: duckdb.DuckDBPyConnection, staging: set[str]) -> list
         "audits": "select null::integer as reporting_year, null::varchar as service, "
         "null::boolean as audited_in_period, null::boolean as is_good_or_better, "
         "null::varchar as grade",
+        "survey_answers": "select null::integer as reporting_year, null::varchar as service, "
+        "null::varchar as response_id, null::varchar as role_group, null::integer as standard, "
+        "null::varchar as theme, null::varchar as item_text, null::integer as reverse_scored, "
+        "null::double as score, null::boolean as is_agree, null::boolean as is_favourable",
+        "survey_responses": "select null::integer as reporting_year, null::varchar as service, "
+        "null::varchar as response_id, null::decimal(18, 6) as hours_over_contract",
     }
     created = []
     for name, shape in shapes.items():

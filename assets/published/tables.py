@@ -260,7 +260,9 @@ def _headline_rows(measures: pd.DataFrame) -> pd.DataFrame:
 
 def _headline_grid(rows: pd.DataFrame) -> pd.DataFrame:
     """Every expected measure × service present in the year; absent cells keep NaN values and a
-    `missing` flag: `[x]` when the measure has no data that year, `[z]` when other services have it."""
+    `missing` flag: `[x]` when the measure has no data that year, `[z]` when other services have it
+    (but `[x]` for a survey measure: a health check that covered one service only did not reach
+    the other, so its figure is not available rather than not applicable)."""
     if rows.empty:
         return rows.assign(missing="")
     measures = list(dict.fromkeys([*HEADLINE_MEASURES, *sorted(rows["measure"].unique())]))
@@ -273,8 +275,10 @@ def _headline_grid(rows: pd.DataFrame) -> pd.DataFrame:
     present_anywhere = out.groupby(["reporting_year", "measure"])["value"].transform(
         lambda v: v.notna().any()
     )
+    survey = out["measure"].map(lambda m: headline_rule(m).kind == "responses").astype(bool)
     out["missing"] = np.where(
-        out["value"].notna(), "", np.where(present_anywhere, NOT_APPLICABLE, NOT_AVAILABLE)
+        out["value"].notna(), "",
+        np.where(present_anywhere & ~survey, NOT_APPLICABLE, NOT_AVAILABLE),
     )
     return out
 

@@ -12,7 +12,7 @@ from synth_measures import headline
 REPO = Path(__file__).resolve().parents[2]
 BENCHMARKS = REPO / "data" / "reference" / "national_benchmarks.csv"
 VINTAGE = "DfE Children's social work workforce, reporting-year 2025 release"
-YEARS = (2023, 2024, 2025)
+YEARS = (2023, 2024, 2025)  # the years calibrated against DfE; 2022 is the census year
 TURNOVER_TOLERANCE = 3.0  # percentage points
 
 

@@ -15,7 +15,7 @@ from psw_synth.generator import OPTIONAL_EXTRACTS
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "data" / "raw"
-YEARS = (2023, 2024, 2025)
+YEARS = (2023, 2024, 2025)  # the CSV-form years; 2022 (census) is in test_synth_sample.py
 
 # Every extract in the sample but the survey responses (item columns come from the codebook).
 COLUMNS = {name: spec for name, spec in SPECS.items()

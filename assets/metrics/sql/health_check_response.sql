@@ -1,11 +1,20 @@
 -- Health check response rate (docs/design.md §4): 100 x responses / headcount invited.
 -- Source: LGA Social Work Health Check. Grain: one row per service (children, adults, all).
+-- Responses per service come from staging.survey_item_counts, whichever form the survey
+-- arrived in: with respondent rows every respondent is counted at every item (answered or
+-- blank); on the LGA's aggregate report, the most who saw any one item. Only the services the
+-- survey covered have a rate: a one-service survey leaves the other service without a row
+-- ([x] in the report), and "all" is over the surveyed services.
 with
 
 responses as (
-    select service, count(*) as responses
-    from staging.survey_responses
-    where reporting_year = $reporting_year
+    select service, sum(seen) as responses
+    from (
+        select service, role_group, max(answered + blank) as seen
+        from staging.survey_item_counts
+        where reporting_year = $reporting_year
+        group by service, role_group
+    )
     group by service
 ),
 
@@ -17,9 +26,9 @@ invited as (
 ),
 
 by_service as (
-    select i.service, coalesce(r.responses, 0) as responses, i.invited
+    select i.service, r.responses, i.invited
     from invited as i
-    left join responses as r using (service)
+    inner join responses as r using (service)
 ),
 
 combined as (

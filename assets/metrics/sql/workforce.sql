@@ -41,6 +41,22 @@ employed as (
     group by scope
 ),
 
+-- The CSWW census holds days lost but no stress days: a service whose days lost come without
+-- any stress days (a census-built children's workforce) has no stress figures ([x]), and "all"
+-- has them only when every service has them (never adults' stress days over both services'
+-- days lost).
+stress_recorded as (
+    select scope, bool_and(recorded) as recorded
+    from (
+        select scope, service,
+            count(stress_days_lost) > 0 or count(working_days_lost) = 0 as recorded
+        from scoped
+        where agency_worker = 0 and active_in_period
+        group by scope, service
+    )
+    group by scope
+),
+
 agency as (
     select
         scope,
@@ -118,12 +134,13 @@ measures as (
     select scope, 'stress_absence_share', 100 * stress_days_lost / nullif(days_lost, 0),
         stress_days_lost, days_lost
     from totals
+    where scope in (select scope from stress_recorded where recorded)
     -- The people behind the stress share (health data): disclosure control counts them.
     union all
     select scope, 'stress_absence_headcount', stress_absence_headcount,
         stress_absence_headcount, null
     from totals
-    where days_lost > 0
+    where days_lost > 0 and scope in (select scope from stress_recorded where recorded)
     -- DfE CSWW "time in service" (local rate): in post at R with 2+ years in the spell.
     union all
     select scope, 'stability_rate', 100 * stable_headcount / nullif(headcount_in_post, 0),

@@ -5,7 +5,7 @@
 -- year, else from the LGA's aggregate report (health_check_aggregate): a survey of one service
 -- only leaves the other service without rows. role_group '' = not split by role.
 -- Every health check measure that counts support (scores, agree shares, response rate) can be
--- computed from these counts (assets/staging/survey.py).
+-- computed from these counts (assets/metrics/sql/health_check*.sql on aggregate years).
 with
 
 items as (
@@ -76,6 +76,7 @@ final as (
         c.item_id,
         i.standard,
         i.theme,
+        coalesce(nullif(trim(i.text), ''), c.item_id) as item_text,
         coalesce(i.reverse_scored, 0) as reverse_scored,
         c.answer_1, c.answer_2, c.answer_3, c.answer_4, c.answer_5,
         c.answer_1 + c.answer_2 + c.answer_3 + c.answer_4 + c.answer_5 as answered,
