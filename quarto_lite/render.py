@@ -19,9 +19,11 @@ from pathlib import Path
 import yaml
 
 from quarto_lite.convert import EXTENSIONS, convert
+from quarto_lite.docx import finish_docx
 from quarto_lite.errors import RenderError
 from quarto_lite.execute import execute_document
-from quarto_lite.qmd import read_document
+from quarto_lite.html import finish_html
+from quarto_lite.qmd import read_document, split_front_matter
 
 QUARTO_FORMATS = {"html": "html", "docx": "docx", "pdf": "typst"}
 # Quarto settings that configure rendering rather than describe the document.
@@ -109,6 +111,7 @@ def render_report(
             made, warnings = _render_with_quarto(
                 project_dir, main_qmd, staging, formats, params, metadata
             )
+            finish_outputs(made, _settings(project_dir, main_qmd, metadata))
             used = f"quarto {version}"
         else:
             made, warnings = _render_builtin(
@@ -210,6 +213,30 @@ def _render_builtin(
         convert_executed(executed, fmt, target)
         made[fmt] = target
     return made, executed.warnings
+
+
+def _settings(project_dir: Path, main_qmd: str, metadata: dict) -> dict:
+    """The merged settings the finishing step reads: project, front matter, caller's metadata."""
+    text = (project_dir / main_qmd).read_text(encoding="utf-8")
+    config = _deep_merge(load_project_config(project_dir), split_front_matter(text)[0])
+    return _deep_merge(config, metadata)
+
+
+def finish_outputs(made: dict[str, Path], config: dict) -> None:
+    """The finishing step for a render by Quarto, as the built-in renderer applies it in
+    `convert`: the HTML gets its `<main>` landmark, scrolling tables and charts and the chart
+    descriptions in the alt text (quarto_lite/html.py); the DOCX gets A4 and the page-numbered
+    footer if the reference document lacked them, the contents list before `contents-before`
+    with its entries written in, the cover page and table widths (quarto_lite/docx.py)."""
+    if "html" in made:
+        finish_html(made["html"])
+    if "docx" in made:
+        options = (config.get("format") or {}).get("docx") or {}
+        toc = bool(options.get("toc", config.get("toc", True)))
+        depth = int(options.get("toc-depth", config.get("toc-depth", 2)))
+        anchor = config.get("contents-before")
+        finish_docx(made["docx"], toc, depth, cover=not anchor,
+                    contents_before=str(anchor) if anchor else None)
 
 
 def _quarto_value(value: object) -> str:
