@@ -21,7 +21,7 @@ import yaml
 from quarto_lite.convert import EXTENSIONS, convert
 from quarto_lite.docx import finish_docx
 from quarto_lite.errors import RenderError
-from quarto_lite.execute import execute_document
+from quarto_lite.execute import LiveDocument, execute_document
 from quarto_lite.html import finish_html
 from quarto_lite.qmd import read_document, split_front_matter
 
@@ -160,11 +160,7 @@ class Executed:
     warnings: list[str]
 
 
-def execute_builtin(
-    project_dir: Path, main_qmd: str, work_dir: Path, params: dict, metadata: dict
-) -> Executed:
-    """Run every chunk of `main_qmd` once (the slow part); `convert_executed` then makes any
-    format from the result, as often as needed (the preview re-converts after a prose edit)."""
+def _prepare(project_dir: Path, main_qmd: str, work_dir: Path, metadata: dict):
     project_dir = Path(project_dir).resolve()
     qmd_path = project_dir / main_qmd
     document = read_document(qmd_path, project_dir)
@@ -173,13 +169,47 @@ def execute_builtin(
     build_dir = Path(work_dir) / "build"
     media_dir = build_dir / "media"
     media_dir.mkdir(parents=True, exist_ok=True)
+    pandoc_metadata = {k: v for k, v in config.items() if k not in NON_METADATA_KEYS}
+    pandoc_metadata.setdefault("lang", "en-GB")
+    return project_dir, qmd_path, document, config, pandoc_metadata, build_dir, media_dir
+
+
+def execute_builtin(
+    project_dir: Path, main_qmd: str, work_dir: Path, params: dict, metadata: dict
+) -> Executed:
+    """Run every chunk of `main_qmd` once (the slow part); `convert_executed` then makes any
+    format from the result, as often as needed (the preview re-converts after a prose edit)."""
+    project_dir, qmd_path, document, config, pandoc_metadata, build_dir, media_dir = _prepare(
+        project_dir, main_qmd, work_dir, metadata)
     executed = execute_document(
         document, params, work_dir=qmd_path.parent, media_dir=media_dir, project_dir=project_dir
     )
-    pandoc_metadata = {k: v for k, v in config.items() if k not in NON_METADATA_KEYS}
-    pandoc_metadata.setdefault("lang", "en-GB")
     return Executed(executed.markdown, pandoc_metadata, config, build_dir, project_dir,
                     executed.warnings)
+
+
+class LiveReport:
+    """`execute_builtin` with the kernel kept up (psw preview): after an edit, `rerun` runs
+    only the cells that depend on the state it names, then `executed()` is converted as usual.
+    Call `close()` when done."""
+
+    def __init__(self, project_dir: Path, main_qmd: str, work_dir: Path, params: dict,
+                 metadata: dict) -> None:
+        (self.project_dir, qmd_path, document, self.config, self.metadata, self.build_dir,
+         media_dir) = _prepare(project_dir, main_qmd, work_dir, metadata)
+        self.live = LiveDocument(document, params, work_dir=qmd_path.parent,
+                                 media_dir=media_dir, project_dir=self.project_dir)
+
+    def executed(self) -> Executed:
+        done = self.live.executed()
+        return Executed(done.markdown, self.metadata, self.config, self.build_dir,
+                        self.project_dir, done.warnings)
+
+    def rerun(self, code: str, changed: set[str]) -> int:
+        return self.live.rerun(code, changed)
+
+    def close(self) -> None:
+        self.live.close()
 
 
 def convert_executed(executed: Executed, fmt: str, target: Path, markdown: str | None = None) -> None:
