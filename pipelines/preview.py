@@ -121,6 +121,8 @@ class Preview:
 
     def refresh(self, changed: set[Path] | None = None) -> tuple[str, float]:
         """Re-render after `changed` (None: everything). Returns (what ran, seconds)."""
+        from assets.report.support.prose import marker
+
         started = time.perf_counter()
         everything = changed is None or self.executed is None
         self.pending |= set(changed or ())
@@ -131,7 +133,11 @@ class Preview:
             return "not rendered: fix the problems above", time.perf_counter() - started
         narrative_only = not everything and self.live is not None and all(
             p.parent == self.narrative and p.suffix in (".md", ".yml") for p in self.pending)
-        prose_only = narrative_only and all(p.suffix == ".md" for p in self.pending)
+        # A prose file the report already shows; one added or removed changes which sections
+        # appear, so the narrative is read again.
+        prose_only = narrative_only and all(
+            p.suffix == ".md" and p.is_file() and marker(p.name) in self.executed.markdown
+            for p in self.pending)
         if prose_only:
             what = "prose only (pandoc)"
         elif narrative_only:

@@ -145,6 +145,11 @@ def test_report_every_image_has_alt_text(html):
     for tag in images:
         alt = re.search(r'\balt="([^"]*)"', tag)
         assert alt and alt.group(1).strip(), tag[:120]
+        # Alt text says what the chart shows (values, trend), not how it is drawn.
+        drawn = re.search(r"\b(solid|hatched|dashed|dotted|circles|squares|diamond|orange|"
+                          r"bar chart|line chart|dot chart)\b", alt.group(1), flags=re.I)
+        assert not drawn, (drawn.group(0), alt.group(1)[:200])
+        assert re.search(r"\d", alt.group(1)), alt.group(1)[:200]  # it states figures
 
 
 def test_report_pdf_has_pages_and_figures(pdf_pages):
