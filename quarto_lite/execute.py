@@ -393,6 +393,7 @@ def _names(source: str) -> tuple[set[str], set[str], dict[str, set[str]]] | None
         return None
     sets: set[str] = set()
     functions: dict[str, set[str]] = {}
+    statements = []  # what runs when the cell runs (a function's body runs when it is called)
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             sets.add(node.name)
@@ -400,9 +401,14 @@ def _names(source: str) -> tuple[set[str], set[str], dict[str, set[str]]] | None
         elif isinstance(node, ast.Import | ast.ImportFrom):
             continue  # importing again binds the same module: nothing later changes
         else:
+            statements.append(node)
             sets |= {n.id for n in ast.walk(node)
                      if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    return _free_reads(tree) - sets, sets, functions
+    run = ast.Module(body=statements, type_ignores=[])
+    called = {n.id for n in ast.walk(run) if isinstance(n, ast.Name) and n.id in functions}
+    # A function the cell defines and calls reads, in effect, what its body reads.
+    reads = _free_reads(run).union(*(functions[name] for name in called)) - sets
+    return reads, sets, functions
 
 
 def cells_to_rerun(sources: list[str], changed: set[str]) -> list[int]:
