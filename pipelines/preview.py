@@ -4,7 +4,10 @@ Only what changed is re-run:
 - a prose file in narrative/<year>/ (`*.md`): the executed report is kept, with a marker where
   each prose file goes; the preview renders the changed file's placeholders from the snapshot,
   swaps it in and runs pandoc again (about a second, no chunks re-run);
-- anything else under report/ (sections, YAML, main files, brand): the chunks run again.
+- a YAML file in narrative/<year>/ (`*.yml`): the kernel that ran the report is still up; the
+  narrative is read again (`reload_narrative()` in sections/setup.qmd) and only the chunks that
+  use it run again (quarto_lite.execute.cells_to_rerun), then pandoc (a few seconds);
+- anything else under report/ (sections, main files, brand): every chunk runs again.
 
 Before each render the report's sources are checked (`psw report --check`: the feature
 allow-list on sections and narrative, and the claims check); a problem is printed with its file
@@ -67,6 +70,7 @@ class Preview:
                          "reporting-year": str(year)}
         self.work = Path(tempfile.mkdtemp(prefix="psw-preview-"))
         self.executed = None
+        self.live = None  # the report's kernel, kept up for a narrative YAML edit
         self.version = 0
         self.pending: set[Path] = set()  # changes not yet rendered (a check failed)
 
@@ -77,11 +81,23 @@ class Preview:
 
     def run_chunks(self) -> None:
         from assets.report.build import MAIN_QMD
-        from quarto_lite.render import execute_builtin
+        from quarto_lite.render import LiveReport
 
+        self.close_kernel()
         shutil.rmtree(self.work / "build", ignore_errors=True)
-        self.executed = execute_builtin(self.report_dir, MAIN_QMD, self.work, self.params,
-                                        self.metadata)
+        self.live = LiveReport(self.report_dir, MAIN_QMD, self.work, self.params, self.metadata)
+        self.executed = self.live.executed()
+
+    def rerun_narrative(self) -> int:
+        """Read the narrative again in the running report; re-run the chunks that use it."""
+        ran = self.live.rerun("reload_narrative()", {"story"})
+        self.executed = self.live.executed()
+        return ran
+
+    def close_kernel(self) -> None:
+        if self.live is not None:
+            self.live.close()
+            self.live = None
 
     def publish(self) -> None:
         """Fill in the prose files, run pandoc, and put the page where the server reads it."""
@@ -105,6 +121,8 @@ class Preview:
 
     def refresh(self, changed: set[Path] | None = None) -> tuple[str, float]:
         """Re-render after `changed` (None: everything). Returns (what ran, seconds)."""
+        from assets.report.support.prose import marker
+
         started = time.perf_counter()
         everything = changed is None or self.executed is None
         self.pending |= set(changed or ())
@@ -113,15 +131,26 @@ class Preview:
             for problem in problems:
                 self.say(problem)
             return "not rendered: fix the problems above", time.perf_counter() - started
-        prose_only = not everything and all(
-            p.parent == self.narrative and p.suffix == ".md" for p in self.pending)
-        if not prose_only:
+        narrative_only = not everything and self.live is not None and all(
+            p.parent == self.narrative and p.suffix in (".md", ".yml") for p in self.pending)
+        # A prose file the report already shows; one added or removed changes which sections
+        # appear, so the narrative is read again.
+        prose_only = narrative_only and all(
+            p.suffix == ".md" and p.is_file() and marker(p.name) in self.executed.markdown
+            for p in self.pending)
+        if prose_only:
+            what = "prose only (pandoc)"
+        elif narrative_only:
+            what = f"narrative only ({self.rerun_narrative()} chunks)"
+        else:
             self.run_chunks()
+            what = "all chunks"
         self.publish()
         self.pending.clear()
-        return ("prose only (pandoc)" if prose_only else "all chunks"), time.perf_counter() - started
+        return what, time.perf_counter() - started
 
     def close(self) -> None:
+        self.close_kernel()
         shutil.rmtree(self.work, ignore_errors=True)
 
 

@@ -197,6 +197,25 @@ _W = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
 
 
+FOOTER_PARTS = _FOOTERS
+
+
+def page_setup(document_xml: str) -> str:
+    """The last w:sectPr made A4 with 2 cm margins and the two footers (for a DOCX whose
+    reference document lacked them: any page size, margins or footers it had are replaced)."""
+    sections = list(re.finditer(r"<w:sectPr\b[^>]*?(?:/>|>(.*?)</w:sectPr>)", document_xml, re.S))
+    if not sections:
+        return document_xml
+    last = sections[-1]
+    inner = re.sub(r"<w:(?:pgSz|pgMar|footerReference|titlePg)\b[^>]*/>", "", last.group(1) or "")
+    return _page_setup(document_xml[:last.start()] + "<w:sectPr>" + inner + "</w:sectPr>"
+                       + document_xml[last.end():])
+
+
+def footer_part_xml(numbered: bool) -> bytes:
+    return _footer_xml(numbered)
+
+
 def _page_setup(document_xml: str) -> str:
     sect = (
         f'<w:sectPr><w:footerReference w:type="default" r:id="{_FOOTERS[0][0]}" />'

@@ -19,7 +19,14 @@ import re
 import zipfile
 from pathlib import Path
 
-from quarto_lite.brand import FIXED_ZIP_TIME, TEXT_WIDTH_TWIPS
+from quarto_lite.brand import (
+    A4_TWIPS,
+    FIXED_ZIP_TIME,
+    FOOTER_PARTS,
+    TEXT_WIDTH_TWIPS,
+    footer_part_xml,
+    page_setup,
+)
 
 PAGE_BREAK = '<w:p><w:r><w:br w:type="page" /></w:r></w:p>'
 _TOC_FIELD = re.compile(r'<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true" />'
@@ -157,23 +164,80 @@ def fit_table(table_xml: str) -> str:
     return _ROW.sub(sized, table_xml)
 
 
-def finish_docx(path: Path, toc: bool, toc_depth: int, cover: bool = True) -> None:
-    """Rewrite pandoc's DOCX at `path` in place (contents entries, table widths and, when
-    `cover`, the title block on a page of its own)."""
+_TOC_BLOCK = re.compile(r"(?:" + re.escape(PAGE_BREAK) + r")?<w:sdt>(?:(?!</w:sdt>).)*?"
+                        r'<w:docPartGallery w:val="Table of Contents" />.*?</w:sdt>'
+                        r"(?:" + re.escape(PAGE_BREAK) + r")?", re.S)
+
+
+def move_contents(document_xml: str, anchor: str) -> str:
+    """Move the contents list to a page of its own just before the heading `anchor`
+    (`contents-before`), as the built-in renderer places it before pandoc runs. For a DOCX made
+    by Quarto, whose contents list follows the title block."""
+    toc = _TOC_BLOCK.search(document_xml)
+    heading = re.search(rf'<w:bookmarkStart w:id="\d+" w:name="{re.escape(anchor)}" />',
+                        document_xml)
+    if toc is None or heading is None or toc.start() > heading.start():
+        return document_xml
+    block = toc.group(0)
+    core = block[len(PAGE_BREAK):] if block.startswith(PAGE_BREAK) else block
+    core = core[:-len(PAGE_BREAK)] if core.endswith(PAGE_BREAK) else core
+    at = heading.start() - len(block)
+    without = document_xml[:toc.start()] + document_xml[toc.end():]
+    return without[:at] + PAGE_BREAK + core + PAGE_BREAK + without[at:]
+
+
+def _has_page_setup(document_xml: str) -> bool:
+    sect = document_xml[document_xml.rfind("<w:sectPr"):]
+    return (f'w:w="{A4_TWIPS[0]}" w:h="{A4_TWIPS[1]}"' in sect
+            and f'r:id="{FOOTER_PARTS[0][0]}"' in sect)
+
+
+def _add_footers(parts: dict[str, bytes]) -> None:
+    """The numbered footer and the cover's empty one, with their relationships, when the DOCX
+    came from a reference document without them."""
+    rels = parts["word/_rels/document.xml.rels"].decode("utf-8")
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    for (rid, part), numbered in zip(FOOTER_PARTS, (True, False), strict=True):
+        parts[f"word/{part}"] = footer_part_xml(numbered)
+        if f'Id="{rid}"' not in rels:
+            rels = rels.replace("</Relationships>", (
+                '<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                f'relationships/footer" Id="{rid}" Target="{part}" /></Relationships>'))
+        if f'PartName="/word/{part}"' not in types:
+            types = types.replace("</Types>", (
+                f'<Override PartName="/word/{part}" ContentType="application/vnd.openxmlformats-'
+                'officedocument.wordprocessingml.footer+xml" /></Types>'))
+    parts["word/_rels/document.xml.rels"] = rels.encode("utf-8")
+    parts["[Content_Types].xml"] = types.encode("utf-8")
+
+
+def finish_docx(path: Path, toc: bool, toc_depth: int, cover: bool = True,
+                contents_before: str | None = None) -> None:
+    """Rewrite the DOCX at `path` in place, from either renderer: A4 with the "Page N of M"
+    footer when the reference document did not give them, the contents list moved before
+    heading `contents_before` when it follows the title, its entries written in, table widths
+    and, when `cover`, the title block on a page of its own."""
     with zipfile.ZipFile(path) as source:
-        parts = [(info, source.read(info.filename)) for info in source.infolist()]
+        infos = source.infolist()
+        parts = {info.filename: source.read(info.filename) for info in infos}
+    xml = parts["word/document.xml"].decode("utf-8")
+    if not _has_page_setup(xml):
+        xml = page_setup(xml)
+        _add_footers(parts)
+    if contents_before:
+        xml = move_contents(xml, contents_before)
+    if toc:
+        xml = fill_contents(xml, toc_depth)
+    if cover:
+        xml = add_cover(xml)
+    xml = _TABLE.sub(lambda m: fit_table(m.group(0)), xml)
+    parts["word/document.xml"] = xml.encode("utf-8")
+    names = [info.filename for info in infos]
+    names += sorted(name for name in parts if name not in names)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
-        for info, data in parts:
-            if info.filename == "word/document.xml":
-                xml = data.decode("utf-8")
-                if toc:
-                    xml = fill_contents(xml, toc_depth)
-                if cover:
-                    xml = add_cover(xml)
-                xml = _TABLE.sub(lambda m: fit_table(m.group(0)), xml)
-                data = xml.encode("utf-8")
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+        for name in names:
+            entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, data)
+            target.writestr(entry, parts[name])
     path.write_bytes(out.getvalue())

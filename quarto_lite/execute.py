@@ -6,7 +6,9 @@ variable set in one chunk is visible to later chunks and to inline expressions a
 
 from __future__ import annotations
 
+import ast
 import base64
+import contextlib
 import json
 import re
 import sys
@@ -301,10 +303,8 @@ def _with_table_caption(options: dict, markdown: str) -> str:
     return f"{markdown.rstrip()}\n\n: {caption}{ident}"
 
 
-def execute_document(
-    document: Document, params: dict, work_dir: Path, media_dir: Path, project_dir: Path
-) -> Executed:
-    """Execute every chunk and inline expression; return the document as pandoc markdown."""
+def _plan(document: Document, params: dict, project_dir: Path):
+    """The document as kernel cells and the pieces that put their outputs back in order."""
     cells: list[_Cell] = []
     pieces: list[tuple[str, object]] = []  # ("md", text with placeholders) | ("chunk", index)
     has_parameters_cell = any(
@@ -328,8 +328,11 @@ def execute_document(
         if _is_parameters_chunk(segment) and not injected and params:
             cells.append(_Cell(_param_code(params)))
             injected = True
+    return cells, pieces
 
-    outputs = _run_cells(cells, work_dir, project_dir)
+
+def _assemble(cells: list[_Cell], pieces: list, outputs: list, media_dir: Path,
+              project_dir: Path) -> Executed:
     warnings: list[str] = []
     text_parts: list[str] = []
     ordinal = 0
@@ -357,3 +360,133 @@ def execute_document(
 
     markdown = re.sub("\x00PSW-INLINE-(\\d+)\x00", inline_value, markdown)
     return Executed(markdown=markdown, warnings=warnings)
+
+
+def execute_document(
+    document: Document, params: dict, work_dir: Path, media_dir: Path, project_dir: Path
+) -> Executed:
+    """Execute every chunk and inline expression; return the document as pandoc markdown."""
+    cells, pieces = _plan(document, params, project_dir)
+    outputs = _run_cells(cells, work_dir, project_dir)
+    return _assemble(cells, pieces, outputs, media_dir, project_dir)
+
+
+def _free_reads(tree: ast.AST) -> set[str]:
+    """Names read in `tree` that it does not set itself (its own loop variables, locals and
+    arguments are its own business)."""
+    reads, sets = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (reads if isinstance(node.ctx, ast.Load) else sets).add(node.id)
+        elif isinstance(node, ast.arg):
+            sets.add(node.arg)
+    return reads - sets
+
+
+def _names(source: str) -> tuple[set[str], set[str], dict[str, set[str]]] | None:
+    """(names a cell reads from earlier cells, names it sets at top level, {function it
+    defines: names its body reads from outside}), or None when the source is not plain Python
+    (then it always re-runs)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    sets: set[str] = set()
+    functions: dict[str, set[str]] = {}
+    statements = []  # what runs when the cell runs (a function's body runs when it is called)
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            sets.add(node.name)
+            functions[node.name] = _free_reads(node)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            continue  # importing again binds the same module: nothing later changes
+        else:
+            statements.append(node)
+            sets |= {n.id for n in ast.walk(node)
+                     if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    run = ast.Module(body=statements, type_ignores=[])
+    called = {n.id for n in ast.walk(run) if isinstance(n, ast.Name) and n.id in functions}
+    # A function the cell defines and calls reads, in effect, what its body reads.
+    reads = _free_reads(run).union(*(functions[name] for name in called)) - sets
+    return reads, sets, functions
+
+
+def cells_to_rerun(sources: list[str], changed: set[str]) -> list[int]:
+    """Which cells to run again, in order, after the state named `changed` was remade in the
+    kernel (by code the caller runs first). A cell re-runs when it reads a changed name; what it
+    sets is then changed too, and so is any function whose body reads a changed name. A cell
+    that sets one of `changed` itself is where that state was first made: it does not re-run."""
+    dirty, rerun = set(changed), []
+    for index, source in enumerate(sources):
+        names = _names(source)
+        if names is None:
+            rerun.append(index)
+            continue
+        reads, sets, functions = names
+        if not sets & changed and reads & dirty:
+            rerun.append(index)
+            dirty |= sets
+        dirty |= {name for name, used in functions.items() if used & dirty}
+    return rerun
+
+
+class LiveDocument:
+    """A document executed once in a kernel that stays up, so that after an edit only the
+    cells that depend on what changed run again (`psw preview` after a narrative YAML edit).
+    Call `close()` when done."""
+
+    def __init__(self, document: Document, params: dict, work_dir: Path, media_dir: Path,
+                 project_dir: Path) -> None:
+        self.media_dir, self.project_dir = media_dir, project_dir
+        self.cells, self.pieces = _plan(document, params, project_dir)
+        self._stack = contextlib.ExitStack()
+        spec_dir = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="psw-kernel-"))
+        self.notebook = nbformat.v4.new_notebook()
+        self.notebook.cells = [nbformat.v4.new_code_cell(SETUP_CODE)] + [
+            nbformat.v4.new_code_cell(cell.source) for cell in self.cells
+        ]
+        self.client = NotebookClient(
+            self.notebook, km=_kernel_manager(Path(spec_dir)), timeout=CELL_TIMEOUT_SECONDS,
+            iopub_timeout=IOPUB_TIMEOUT_SECONDS, raise_on_iopub_timeout=True,
+            allow_errors=False, resources={"metadata": {"path": str(work_dir)}},
+        )
+        try:
+            self._stack.enter_context(self.client.setup_kernel())
+            for index in range(len(self.notebook.cells)):
+                self._execute(index)
+        except BaseException:
+            self.close()
+            raise
+
+    def _execute(self, index: int) -> None:
+        nb_cell = self.notebook.cells[index]
+        try:
+            self.client.execute_cell(nb_cell, index)
+        except Exception as exc:  # nbclient's CellExecutionError, timeouts, dead kernel
+            if index == 0:
+                raise RenderError(f"The Python kernel could not start: {exc}") from None
+            if index > len(self.cells):
+                raise RenderError(f"Refreshing the report's state failed: {exc}") from None
+            message = _error_message(self.cells[index - 1], nb_cell.outputs, self.project_dir,
+                                     exc)
+            raise RenderError(message) from None
+
+    def executed(self) -> Executed:
+        outputs = [nb_cell.outputs for nb_cell in self.notebook.cells[1:len(self.cells) + 1]]
+        return _assemble(self.cells, self.pieces, outputs, self.media_dir, self.project_dir)
+
+    def rerun(self, code: str, changed: set[str]) -> int:
+        """Run `code` (which remakes the state named `changed`), then the cells that depend on
+        it; returns how many cells ran again."""
+        self.notebook.cells.append(nbformat.v4.new_code_cell(code))
+        try:
+            self._execute(len(self.notebook.cells) - 1)
+        finally:
+            self.notebook.cells.pop()
+        again = cells_to_rerun([cell.source for cell in self.cells], changed)
+        for index in again:
+            self._execute(index + 1)
+        return len(again)
+
+    def close(self) -> None:
+        self._stack.close()

@@ -6,6 +6,11 @@
   keyboard-focusable region (WCAG 2.1.1: scrollable content must be reachable by keyboard).
 - Every chart image sits in a scrolling box too, and the CSS keeps the image wide enough for
   its labels to stay readable on a phone (report/brand/psw.css: `.figure-scroll img`).
+- A chart's description from the data (`[…]{.psw-alt}` straight after the figure) becomes the
+  end of its alt text. The built-in renderer does this in pandoc (quarto_lite/crossref.lua);
+  here it is done for HTML made by Quarto, which shows the paragraph as it is.
+
+Applied to the HTML of either renderer (quarto_lite/convert.py, quarto_lite/render.py).
 """
 
 from __future__ import annotations
@@ -39,7 +44,18 @@ def _wrap_figure(match: re.Match) -> str:
             f'aria-label="{label}">{match.group(2)}</div>{match.group(3)}')
 
 
+_ALT_PARA = re.compile(r'(<img\b[^>]*?(?<![\w-])alt=")([^"]*)("[^>]*>(?:(?!<img\b).)*?</figure>)\s*'
+                       r'<p>\s*<span class="psw-alt">(.*?)</span>\s*</p>', re.S)
+
+
+def _merge_alt(match: re.Match) -> str:
+    described = _label(match.group(4))
+    alt = f"{match.group(2)} {described}" if match.group(2).strip() else described
+    return match.group(1) + alt + match.group(3)
+
+
 def finish_html_text(page: str) -> str:
+    page = _ALT_PARA.sub(_merge_alt, page)
     page = _TABLE.sub(_wrap_table, page)
     page = _FIGURE_IMG.sub(_wrap_figure, page)
     if "<main" not in page and "<body>" in page:

@@ -19,9 +19,11 @@ from pathlib import Path
 import yaml
 
 from quarto_lite.convert import EXTENSIONS, convert
+from quarto_lite.docx import finish_docx
 from quarto_lite.errors import RenderError
-from quarto_lite.execute import execute_document
-from quarto_lite.qmd import read_document
+from quarto_lite.execute import LiveDocument, execute_document
+from quarto_lite.html import finish_html
+from quarto_lite.qmd import read_document, split_front_matter
 
 QUARTO_FORMATS = {"html": "html", "docx": "docx", "pdf": "typst"}
 # Quarto settings that configure rendering rather than describe the document.
@@ -109,6 +111,7 @@ def render_report(
             made, warnings = _render_with_quarto(
                 project_dir, main_qmd, staging, formats, params, metadata
             )
+            finish_outputs(made, _settings(project_dir, main_qmd, metadata))
             used = f"quarto {version}"
         else:
             made, warnings = _render_builtin(
@@ -157,11 +160,7 @@ class Executed:
     warnings: list[str]
 
 
-def execute_builtin(
-    project_dir: Path, main_qmd: str, work_dir: Path, params: dict, metadata: dict
-) -> Executed:
-    """Run every chunk of `main_qmd` once (the slow part); `convert_executed` then makes any
-    format from the result, as often as needed (the preview re-converts after a prose edit)."""
+def _prepare(project_dir: Path, main_qmd: str, work_dir: Path, metadata: dict):
     project_dir = Path(project_dir).resolve()
     qmd_path = project_dir / main_qmd
     document = read_document(qmd_path, project_dir)
@@ -170,13 +169,47 @@ def execute_builtin(
     build_dir = Path(work_dir) / "build"
     media_dir = build_dir / "media"
     media_dir.mkdir(parents=True, exist_ok=True)
+    pandoc_metadata = {k: v for k, v in config.items() if k not in NON_METADATA_KEYS}
+    pandoc_metadata.setdefault("lang", "en-GB")
+    return project_dir, qmd_path, document, config, pandoc_metadata, build_dir, media_dir
+
+
+def execute_builtin(
+    project_dir: Path, main_qmd: str, work_dir: Path, params: dict, metadata: dict
+) -> Executed:
+    """Run every chunk of `main_qmd` once (the slow part); `convert_executed` then makes any
+    format from the result, as often as needed (the preview re-converts after a prose edit)."""
+    project_dir, qmd_path, document, config, pandoc_metadata, build_dir, media_dir = _prepare(
+        project_dir, main_qmd, work_dir, metadata)
     executed = execute_document(
         document, params, work_dir=qmd_path.parent, media_dir=media_dir, project_dir=project_dir
     )
-    pandoc_metadata = {k: v for k, v in config.items() if k not in NON_METADATA_KEYS}
-    pandoc_metadata.setdefault("lang", "en-GB")
     return Executed(executed.markdown, pandoc_metadata, config, build_dir, project_dir,
                     executed.warnings)
+
+
+class LiveReport:
+    """`execute_builtin` with the kernel kept up (psw preview): after an edit, `rerun` runs
+    only the cells that depend on the state it names, then `executed()` is converted as usual.
+    Call `close()` when done."""
+
+    def __init__(self, project_dir: Path, main_qmd: str, work_dir: Path, params: dict,
+                 metadata: dict) -> None:
+        (self.project_dir, qmd_path, document, self.config, self.metadata, self.build_dir,
+         media_dir) = _prepare(project_dir, main_qmd, work_dir, metadata)
+        self.live = LiveDocument(document, params, work_dir=qmd_path.parent,
+                                 media_dir=media_dir, project_dir=self.project_dir)
+
+    def executed(self) -> Executed:
+        done = self.live.executed()
+        return Executed(done.markdown, self.metadata, self.config, self.build_dir,
+                        self.project_dir, done.warnings)
+
+    def rerun(self, code: str, changed: set[str]) -> int:
+        return self.live.rerun(code, changed)
+
+    def close(self) -> None:
+        self.live.close()
 
 
 def convert_executed(executed: Executed, fmt: str, target: Path, markdown: str | None = None) -> None:
@@ -210,6 +243,30 @@ def _render_builtin(
         convert_executed(executed, fmt, target)
         made[fmt] = target
     return made, executed.warnings
+
+
+def _settings(project_dir: Path, main_qmd: str, metadata: dict) -> dict:
+    """The merged settings the finishing step reads: project, front matter, caller's metadata."""
+    text = (project_dir / main_qmd).read_text(encoding="utf-8")
+    config = _deep_merge(load_project_config(project_dir), split_front_matter(text)[0])
+    return _deep_merge(config, metadata)
+
+
+def finish_outputs(made: dict[str, Path], config: dict) -> None:
+    """The finishing step for a render by Quarto, as the built-in renderer applies it in
+    `convert`: the HTML gets its `<main>` landmark, scrolling tables and charts and the chart
+    descriptions in the alt text (quarto_lite/html.py); the DOCX gets A4 and the page-numbered
+    footer if the reference document lacked them, the contents list before `contents-before`
+    with its entries written in, the cover page and table widths (quarto_lite/docx.py)."""
+    if "html" in made:
+        finish_html(made["html"])
+    if "docx" in made:
+        options = (config.get("format") or {}).get("docx") or {}
+        toc = bool(options.get("toc", config.get("toc", True)))
+        depth = int(options.get("toc-depth", config.get("toc-depth", 2)))
+        anchor = config.get("contents-before")
+        finish_docx(made["docx"], toc, depth, cover=not anchor,
+                    contents_before=str(anchor) if anchor else None)
 
 
 def _quarto_value(value: object) -> str:

@@ -15,12 +15,33 @@ import duckdb
 import pytest
 
 YEAR = 2025
-WORDS = re.compile(r"\b(rose|fell|higher|lower|above|below|similar)\b", re.I)
+# Direction words, and the phrases that say a change is within chance (assets/report/support/
+# language.py SIMILAR_FRAMES): each is checked against the rule for the measure it describes.
+WORDS = re.compile(r"\b(rose|fell|higher|lower|above|below|similar|no clear change|margin of "
+                   r"error|too small to call a change|not a significant change)\b", re.I)
 NUMBER = r"(-?[\d,]+(?:\.\d+)?)%?"
-CHANGE = re.compile(rf"\b(rose|fell) from {NUMBER} in (\d{{4}}) to {NUMBER}")
-SIMILAR = re.compile(rf"similar to (\d{{4}}) \({NUMBER} then, {NUMBER} now")
-NATIONAL = re.compile(rf"\({NUMBER}\) was (above|below|similar to|the same as) the national "
-                      rf"figure for England of {NUMBER}")
+N = r"-?[\d,]+(?:\.\d+)?"
+YEAR_ = r"(?P<year>\d{4})"
+# Every wording of a change (language.py CHANGE_FRAMES, SIMILAR_FRAMES, NATIONAL_FRAMES), with
+# named parts so the test reads the figures whatever the word order.
+CHANGES = [re.compile(rf"\b(?P<word>rose|fell) from (?P<before>{N})%? in {YEAR_} to (?P<now>{N})"),
+           re.compile(rf"\b(?P<word>rose|fell) to (?P<now>{N})%?, from (?P<before>{N})%? in "
+                      rf"{YEAR_}")]
+SIMILARS = [
+    re.compile(rf"similar to {YEAR_} \((?P<before>{N})%? then, (?P<now>{N})%? now"),
+    re.compile(rf"no clear change from {YEAR_}, going from (?P<before>{N})%? to (?P<now>{N})"),
+    re.compile(rf"was (?P<now>{N})%?, within the margin of error of {YEAR_}[’']s "
+               rf"(?P<before>{N})"),
+    re.compile(rf"was (?P<now>{N})%? against (?P<before>{N})%? in {YEAR_}, a difference too small "
+               rf"to call a change"),
+    re.compile(rf"was (?P<now>{N})%?, not a significant change from (?P<before>{N})%? in {YEAR_}"),
+]
+RELATION = r"(?P<relation>above|below|similar to|the same as)"
+NATIONALS = [re.compile(rf"\((?P<local>{N})%?\) was {RELATION} the national figure for England of "
+                        rf"(?P<national>{N})"),
+             re.compile(rf"was (?P<local>{N})%?, {RELATION} England[’']s figure of (?P<national>{N})"),
+             re.compile(rf", at (?P<local>{N})%?, was {RELATION} the England figure of "
+                        rf"(?P<national>{N})")]
 # Direction words that describe no measure: authored prose (report/narrative/2025, checked
 # against the data by issue 15's claims check) and pointers to other parts of the report.
 AUTHORED = ("Pressures remain, above all in", "is below where we want it",
@@ -71,12 +92,34 @@ def test_every_direction_word_follows_its_rule(sample_build):
 @pytest.mark.slow
 def test_a_planted_direction_word_is_caught(sample_build):
     text, changes, headline = _published(sample_build)
-    similar = SIMILAR.search(text)
+    similar = next((m for frame in SIMILARS if (m := frame.search(text))), None)
     assert similar, "the sample report should hold a change the interval does not support"
-    _year, before, now = similar.groups()
-    planted = text.replace(similar.group(0), f"fell from {before}% in {_year} to {now}% (", 1)
+    year, before, now = similar.group("year", "before", "now")
+    planted = text.replace(similar.group(0), f"fell from {before}% in {year} to {now}% (", 1)
     _checked, problems = direction_problems(planted, changes, headline)
     assert len(problems) == 1 and "'fell'" in problems[0], problems
+
+
+@pytest.mark.slow
+def test_no_generated_sentence_frame_repeats_more_than_three_times(sample_build):
+    """Issue 15: the sample paper said "was similar to 2024 (X then, Y now)" ten times. Each
+    generated frame (assets/report/support/language.py) appears at most 3 times before the
+    appendices."""
+    from assets.report.support.language import frame_patterns
+
+    text, _changes, _headline = _published(sample_build)
+    counts = {frame: len(p.findall(text)) for frame, p in frame_patterns().items()}
+    assert sum(counts.values()) >= 10, counts
+    assert max(counts.values()) <= 3, counts
+
+
+def _covering(frames, sentence: str, offset: int):
+    """The wording in `sentence` that holds the word at `offset`, or None."""
+    for frame in frames:
+        for found in frame.finditer(sentence):
+            if found.start() <= offset < found.end():
+                return found
+    return None
 
 
 def direction_problems(text, changes, headline) -> tuple[int, list[str]]:
@@ -86,18 +129,19 @@ def direction_problems(text, changes, headline) -> tuple[int, list[str]]:
         start = text.rfind(". ", 0, match.start()) + 2
         end = text.find(". ", match.end())
         sentence = text[start:end if end > 0 else None]
-        window = text[max(0, match.start() - 40):match.end() + 120]
         if any(phrase in sentence for phrase in AUTHORED):
             continue
-        if (found := CHANGE.search(window)) and found.group(1) == match.group(1).lower():
-            word, before, _year, now = found.groups()
-            rows = changes[(changes["previous_value"].map(_safe) == _number(before))
-                           & (changes["value"].map(_safe) == _number(now))]
-            ok = (rows["direction"] == word).any()
-        elif (found := SIMILAR.search(window)) and match.group(1).lower() == "similar":
-            _year, before, now = found.groups()
-            rows = changes[(changes["previous_value"].map(_safe) == _number(before))
-                           & (changes["value"].map(_safe) == _number(now))]
+        offset = match.start() - start
+        word = match.group(1).lower()
+        if word in ("rose", "fell") and (found := _covering(CHANGES, sentence, offset)):
+            rows = changes[(changes["previous_value"].map(_safe) == _number(found["before"]))
+                           & (changes["value"].map(_safe) == _number(found["now"]))]
+            ok = found["word"] == word and (rows["direction"] == word).any()
+        elif word in ("similar", "no clear change", "margin of error",
+                      "too small to call a change", "not a significant change") and (
+                found := _covering(SIMILARS, sentence, offset)):
+            rows = changes[(changes["previous_value"].map(_safe) == _number(found["before"]))
+                           & (changes["value"].map(_safe) == _number(found["now"]))]
             ok = (rows["direction"] == "was similar to").any()
         elif (clause := CLAUSE.match(text[match.start():match.end() + 80])) and (
                 compared := COMPARED.search(sentence)):
@@ -106,12 +150,11 @@ def direction_problems(text, changes, headline) -> tuple[int, list[str]]:
                             & (headline["value"].map(_safe) == local)]
             expected = {_benchmark({**r, "national_value": other}) for r in rows.to_dict("records")}
             ok = clause.group(1) in expected
-        elif (found := NATIONAL.search(text[max(0, match.start() - 60):match.end() + 80])):
-            local, relation, national = found.groups()
-            rows = headline[(headline["value"].map(_safe) == _number(local))
-                            & (headline["national_value"].map(_safe) == _number(national))
+        elif found := _covering(NATIONALS, sentence, offset):
+            rows = headline[(headline["value"].map(_safe) == _number(found["local"]))
+                            & (headline["national_value"].map(_safe) == _number(found["national"]))
                             & (headline["national_match"] == "exact")]
-            ok = any(_benchmark(r) == relation for r in rows.to_dict("records"))
+            ok = any(_benchmark(r) == found["relation"] for r in rows.to_dict("records"))
         else:
             ok = False
         checked += 1

@@ -119,3 +119,25 @@ def test_text_around_a_display_stays_in_the_authors_order(tmp_path):
     assert markdown(outputs, tmp_path, output="asis") == (
         "Before the table.\n\n| a |\n|---|\n| 1 |\n\nAfter."
     )
+
+
+def test_cells_to_rerun_follows_what_each_cell_reads_and_sets():
+    """Hand-worked: after `story` is remade, re-run the cells that read it, directly or through
+    a helper or a name set from it, and nothing else."""
+    from quarto_lite.execute import cells_to_rerun
+
+    cells = [
+        "import pandas as pd\nstory = load()\ndef words(t):\n    return story.x + t\n"
+        "def plain(t):\n    return t",                     # 0 made story: not re-run
+        "print(snap)",                                      # 1 unrelated
+        "lines = [words(1)]\nprint(lines)",                 # 2 through the helper
+        "print(lines)",                                     # 3 reads what 2 set
+        "lines = []\nlines.append(plain(1))\nprint(lines)",  # 4 sets its own `lines` first
+        "import pandas as pd\nprint(pd, story)",            # 5 reads story
+        "print(pd.DataFrame())",                            # 6 an import again changes nothing
+        "def later():\n    return story\n",                 # 7 defines a helper that reads it
+        "print(later())",                                   # 8 so this re-runs
+        "%matplotlib inline",                               # 9 not plain Python: always re-runs
+        "def show():\n    print(story)\nshow()",            # 10 calls its own helper
+    ]
+    assert cells_to_rerun(cells, {"story"}) == [2, 3, 5, 8, 9, 10]

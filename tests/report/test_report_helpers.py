@@ -142,6 +142,58 @@ def test_report_similar_change_shows_the_change_in_points():
     assert str(change_clause(snap, "stability_rate")) == "went from 50.0% in 2024 to 60.0%"
 
 
+def test_report_successive_statements_take_their_wordings_in_turn():
+    """Hand-checked: five 'similar' changes and two rises in one document take five different
+    wordings and two different ones, in the order of SIMILAR_FRAMES/CHANGE_FRAMES; each keeps
+    its figures and the change rule (no rise or fall word for a similar change); the same
+    inputs give the same words, and a new document starts again at the first wording."""
+    from assets.report.support.language import CHANGE_FRAMES, SIMILAR_FRAMES, frame_patterns
+
+    rows = [{"reporting_year": 2025, "service": "all", "measure": f"m{i}", "previous_year": 2024,
+             "previous_value": "50.0", "value": "60.0", "change": "10.0", "unit": "percent",
+             "ci_lower": "-30.0" if i < 5 else "1.0", "ci_upper": "45.0"} for i in range(7)]
+
+    def clauses():
+        snap = Snapshot(Path("x"), 2025, {"year_on_year": pd.DataFrame(rows)})
+        return [str(change_clause(snap, f"m{i}")) for i in range(7)]
+
+    said = clauses()
+    assert said == clauses()
+    assert said[:5] == [
+        "was similar to 2024 (50.0% then, 60.0% now, a change of +10.0 percentage points)",
+        "showed no clear change from 2024, going from 50.0% to 60.0% (a change of +10.0 "
+        "percentage points)",
+        "was 60.0%, within the margin of error of 2024's 50.0% (a change of +10.0 percentage "
+        "points)",
+        "was 60.0% against 50.0% in 2024, a difference too small to call a change (a change of "
+        "+10.0 percentage points)",
+        "was 60.0%, not a significant change from 50.0% in 2024 (a change of +10.0 percentage "
+        "points)"]
+    assert said[5:] == ["rose from 50.0% in 2024 to 60.0%", "rose to 60.0%, from 50.0% in 2024"]
+    assert not any(word in s for s in said[:5] for word in ("rose", "fell", "higher", "lower"))
+    patterns = frame_patterns()
+    for frame, text in zip((*SIMILAR_FRAMES, *CHANGE_FRAMES), said, strict=True):
+        assert patterns[frame].fullmatch(text), (frame, text)
+
+
+def test_report_national_sentences_vary_but_keep_the_benchmark_rule():
+    """Three exact pairs in one document: three wordings, each with 'below' and England's 13.8%;
+    then a measure with no national figure in its own wording."""
+    frame = pd.DataFrame([{
+        "reporting_year": 2025, "measure": "turnover_rate_fte", "service": service,
+        "value": "11.6", "unit": "percent", "ci_lower": "10.0", "ci_upper": "13.0",
+        "national_value": "13.8", "national_match": "exact",
+        "national_release": "DfE CSWW 2025 release"} for service in ("children", "adults", "all")])
+    snap = Snapshot(Path("x"), 2025, {"headline_measures": frame})
+    said = [str(national_sentence(snap, "Turnover", "turnover_rate_fte", s))
+            for s in ("children", "adults", "all")]
+    assert said == [
+        "Turnover (11.6%) was below the national figure for England of 13.8% (DfE CSWW 2025 "
+        "release).",
+        "Turnover was 11.6%, below England's figure of 13.8% (DfE CSWW 2025 release).",
+        "Turnover, at 11.6%, was below the England figure of 13.8% (DfE CSWW 2025 release)."]
+
+
 @pytest.mark.parametrize("year", ["2023", "2024", "2025"])
 def test_report_every_years_narrative_is_valid(year):
     story = load_narrative(NARRATIVE / year)

@@ -50,14 +50,31 @@ def test_preview_prose_edit_reruns_only_pandoc_within_5_seconds(preview):
     assert (preview.serve_dir / "version.txt").read_text() == "2"
 
 
-def test_preview_yaml_edit_runs_the_chunks(preview):
+def test_preview_yaml_edit_reruns_only_the_chunks_that_use_the_narrative(preview):
+    """A YAML narrative edit re-runs, in the kernel that is still up, only the chunks that read
+    the narrative, and the page is exactly what running every chunk again gives."""
     preview.refresh()
+    page = preview.serve_dir / PAGE
     priorities = preview.narrative / "priorities.yml"
     priorities.write_text(priorities.read_text(encoding="utf-8").replace(
         "A second apprenticeship cohort", "A second, larger apprenticeship cohort"), encoding="utf-8")
     what, _ = preview.refresh({priorities})
+    ran = int(what.removeprefix("narrative only (").split()[0])
+    assert 0 < ran < 35, what  # of about 70 chunks; most do not read the narrative
+    partial = page.read_text(encoding="utf-8")
+    assert "A second, larger apprenticeship cohort" in partial
+    assert preview.refresh(None)[0] == "all chunks"
+    assert page.read_text(encoding="utf-8") == partial
+
+
+def test_preview_edit_to_a_section_runs_every_chunk(preview):
+    preview.refresh()
+    section = preview.report_dir / "sections" / "learning.qmd"
+    section.write_text(section.read_text(encoding="utf-8") + "\nA sentence added by hand.\n",
+                       encoding="utf-8")
+    what, _ = preview.refresh({section})
     assert what == "all chunks"
-    assert "A second, larger apprenticeship cohort" in (preview.serve_dir / PAGE).read_text(encoding="utf-8")
+    assert "A sentence added by hand." in (preview.serve_dir / PAGE).read_text(encoding="utf-8")
 
 
 def test_preview_feature_check_names_file_and_line_and_keeps_last_page(preview):

@@ -93,11 +93,31 @@ def test_report_headline_figures_equal_the_snapshot(snapshot_path, html_text):
 
 
 def test_report_direction_words_come_from_intervals(html_text):
+    from assets.report.support.language import CHANGE_FRAMES, SIMILAR_FRAMES, frame_patterns
+
     text = html_text.replace("’", "'")
-    assert "fell from 16.1% in 2024 to 13.0%" in text  # interval excludes 0
-    # interval includes 0: 'similar', with the change in points
-    assert ("was similar to 2024 (41.4% then, 36.4% now, a change of −5.0 percentage points)"
-            in text)
+    patterns = frame_patterns()
+
+    def said(frames, *parts):
+        return [m.group(0) for f in frames for m in patterns[f].finditer(text)
+                if all(p in m.group(0) for p in parts)]
+
+    assert said(CHANGE_FRAMES, "fell", "16.1% in 2024", "13.0%")  # interval excludes 0
+    # interval includes 0: 'similar', with the change in points, in one of its wordings
+    found = said(SIMILAR_FRAMES, "41.4%", "36.4%", "a change of −5.0 percentage points")
+    assert found and not any(w in found[0] for w in ("rose", "fell", "higher", "lower")), found
+
+
+def test_report_no_sentence_frame_repeats_more_than_three_times(html_text):
+    """Generated statements take turns between wordings (assets/report/support/language.py), so
+    no frame, and neither phrase issue 15 found ten and five times, appears more than 3 times."""
+    from assets.report.support.language import frame_patterns
+
+    counts = {frame: len(p.findall(html_text)) for frame, p in frame_patterns().items()}
+    assert sum(counts.values()) >= 5, counts  # the paper makes such statements
+    assert max(counts.values()) <= 3, counts
+    assert len(re.findall(r"then, \S+ now", html_text)) <= 3
+    assert html_text.count("no national figure on the same definition") <= 3
 
 
 def test_report_no_suppressed_count_leaks(html):
@@ -125,6 +145,11 @@ def test_report_every_image_has_alt_text(html):
     for tag in images:
         alt = re.search(r'\balt="([^"]*)"', tag)
         assert alt and alt.group(1).strip(), tag[:120]
+        # Alt text says what the chart shows (values, trend), not how it is drawn.
+        drawn = re.search(r"\b(solid|hatched|dashed|dotted|circles|squares|diamond|orange|"
+                          r"bar chart|line chart|dot chart)\b", alt.group(1), flags=re.I)
+        assert not drawn, (drawn.group(0), alt.group(1)[:200])
+        assert re.search(r"\d", alt.group(1)), alt.group(1)[:200]  # it states figures
 
 
 def test_report_pdf_has_pages_and_figures(pdf_pages):

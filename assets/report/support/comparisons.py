@@ -201,15 +201,17 @@ def dot_alt(snap: Snapshot, measure: str) -> str:
     frame = frame[frame["measure"] == measure]
     values = pd.to_numeric(frame["value"], errors="coerce").dropna()
     unit = _unit(measure)
-    head = (f"Dot chart of children's {NAMES[measure]} in {comparison_year(snap)} for "
-            f"{len(values)} councils, one dot each, from {fmt(values.min(), unit, note=False)} "
-            f"to {fmt(values.max(), unit, note=False)}; our statistical neighbours are orange "
-            f"squares and England is a dashed line at {fmt(r['england'], unit, note=False)}.")
+    # What the chart shows (the spread, England, where we sit), not how it is drawn.
+    head = (f"Children's {NAMES[measure]} in {comparison_year(snap)} across {len(values)} "
+            f"councils ranged from {fmt(values.min(), unit, note=False)} to "
+            f"{fmt(values.max(), unit, note=False)}; England's figure was "
+            f"{fmt(r['england'], unit, note=False)}.")
     if r["like_for_like"] == "yes" and not is_missing(r["rank"]):
-        where = (f" Our council is the large black diamond at {fmt(r['council'], unit, note=False)}, "
+        where = (f" Ours was {fmt(r['council'], unit, note=False)}, the "
                  f"{_ordinal(int(to_number(r['rank'])))} highest of {r['councils_ranked']} "
-                 f"councils ({QUARTERS[int(to_number(r['quartile']))]}); the neighbour average "
-                 f"is {fmt(r['neighbour_mean'], unit, note=False)}. {str(r.get('better', '')).capitalize()} is better.")
+                 f"councils ({QUARTERS[int(to_number(r['quartile']))]}); the average of our "
+                 f"statistical neighbours was {fmt(r['neighbour_mean'], unit, note=False)}. "
+                 f"{str(r.get('better', '')).capitalize()} is better.")
     else:
         where = (" Our council's figure is on a different definition, so it is not placed "
                  "among the others.")

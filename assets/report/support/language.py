@@ -46,9 +46,50 @@ def _change_in_units(change: float, unit: str) -> str:
     return f"{sign}{shown}" if str(shown) != f"{abs(change):.1f}" else amount
 
 
+# Several wordings for each kind of generated statement, used in turn in document order
+# (`_wording`), so a report that makes the same kind of statement ten times does not repeat one
+# sentence frame ten times and two neighbouring sentences never share one. Never random: the
+# same inputs give the same text. Every wording says only what its rule allows, and
+# tests/pipeline/test_pipeline_direction_words.py parses each one: a change whose interval
+# includes 0 is never called a rise or a fall, and only an exact pair is above or below.
+SIMILAR_FRAMES = (
+    "was similar to {year} ({before} then, {now} now{change_comma})",
+    "showed no clear change from {year}, going from {before} to {now}{change_bracket}",
+    "was {now}, within the margin of error of {year}'s {before}{change_bracket}",
+    "was {now} against {before} in {year}, a difference too small to call a change"
+    "{change_bracket}",
+    "was {now}, not a significant change from {before} in {year}{change_bracket}",
+)
+CHANGE_FRAMES = (
+    "{word} from {before} in {year} to {now}",
+    "{word} to {now}, from {before} in {year}",
+)
+NO_NATIONAL_FRAMES = (
+    "{subject} was {value}; no national figure on the same definition is available for "
+    "comparison.",
+    "{subject} was {value}. No national figure is published on our definition, so it is not "
+    "compared with England.",
+    "{subject} was {value} (there is no like-for-like national figure to compare it with).",
+)
+# (subject and value, then the comparison with England) for an exact national pair.
+NATIONAL_FRAMES = (
+    ("{subject} ({value}) was {clause}.",
+     "{relation} the national figure for England of {national}{source}"),
+    ("{subject} was {value}, {clause}.", "{relation} England's figure of {national}{source}"),
+    ("{subject}, at {value}, was {clause}.",
+     "{relation} the England figure of {national}{source}"),
+)
+
+
+def _wording(snap: Snapshot, frames: tuple):
+    """The next of `frames` for this document: each kind of statement takes its wordings in turn."""
+    return frames[snap.next_turn(str(frames[0])) % len(frames)]
+
+
 def change_clause(snap: Snapshot, measure: str, service: str = "all") -> Md:
     """'rose from 13.2% in 2024 to 15.4%' / 'was similar to 2024 (13.2% then, 12.4% now, a
-    change of −0.8 percentage points)' / 'went from 13.2% in 2024 to 12.4%' / ''."""
+    change of −0.8 percentage points)' (or another wording from SIMILAR_FRAMES,
+    CHANGE_FRAMES) / 'went from 13.2% in 2024 to 12.4%' / ''."""
     row = snap.yoy(measure, service)
     word = direction_word(row)
     if word is None:
@@ -58,14 +99,16 @@ def change_clause(snap: Snapshot, measure: str, service: str = "all") -> Md:
     now = fmt(row["value"], unit)
     year = _previous_year(row, snap)
     if word in (ROSE, FELL):
-        return Md(f"{word} from {before} in {year} to {now}")
+        frame = _wording(snap, CHANGE_FRAMES)
+        return Md(frame.format(word=word, before=before, now=now, year=year))
     if word == NOT_TESTED:
         return Md(f"went from {before} in {year} to {now}")
     change = to_number(row.get("change"))
-    if change is None:
-        return Md(f"was similar to {year} ({before} then, {now} now)")
-    return Md(f"was similar to {year} ({before} then, {now} now, a change of "
-              f"{_change_in_units(change, unit)})")
+    points = _change_in_units(change, unit) if change is not None else ""
+    frame = _wording(snap, SIMILAR_FRAMES)
+    return Md(frame.format(year=year, before=before, now=now,
+                           change_comma=f", a change of {points}" if points else "",
+                           change_bracket=f" (a change of {points})" if points else ""))
 
 
 def change_sentence(snap: Snapshot, subject: str, measure: str, service: str = "all") -> Md:
@@ -90,10 +133,12 @@ def is_like_for_like(row: dict) -> bool:
     return str(row.get("national_match") or "").strip().lower() == "exact"
 
 
-def national_clause(snap: Snapshot, measure: str, service: str) -> Md:
+def national_clause(snap: Snapshot, measure: str, service: str,
+                    comparator: str = "{relation} the national figure for England of {national}"
+                                      "{source}") -> Md:
     """For an exact pair: 'below the national figure for England of 13.8% (release)', with
     'similar to' when the national figure lies inside our interval. For any other pair: ''
-    (see `national_context`)."""
+    (see `national_context`). `comparator` words it (NATIONAL_FRAMES)."""
     row = snap.headline(measure, service)
     local, national = to_number(row.get("value")), to_number(row.get("national_value"))
     if local is None or national is None or not is_like_for_like(row):
@@ -111,7 +156,7 @@ def national_clause(snap: Snapshot, measure: str, service: str) -> Md:
         relation = "the same as"
     release = _unbracket(str(row.get("national_release") or "").strip())
     source = f" ({release})" if release else ""
-    return Md(f"{relation} the national figure for England of {fmt(national, unit)}{source}")
+    return Md(comparator.format(relation=relation, national=fmt(national, unit), source=source))
 
 
 def national_context(snap: Snapshot, measure: str, service: str) -> Md:
@@ -132,20 +177,21 @@ def national_context(snap: Snapshot, measure: str, service: str) -> Md:
 
 
 def national_sentence(snap: Snapshot, subject: str, measure: str, service: str) -> Md:
-    """'Children's FTE turnover (11.6%) was below the national figure … (release).'; for a
-    pair on a different basis, the figure and the national context; or a plain statement
-    that no national figure is available."""
-    clause = national_clause(snap, measure, service)
+    """'Children's FTE turnover (11.6%) was below the national figure … (release).' (or another
+    wording from NATIONAL_FRAMES); for a pair on a different basis, the figure and the national
+    context; or a plain statement that no national figure is available (NO_NATIONAL_FRAMES)."""
     value = snap.f(measure, service)
-    if not clause:
+    if not national_clause(snap, measure, service):
         if not snap.available(measure, service):
             return Md("")
         context = national_context(snap, measure, service)
         if context:
             return Md(f"{subject} was {value}. {context}")
-        return Md(f"{subject} was {value}; no national figure on the same definition is "
-                  "available for comparison.")
-    return Md(f"{subject} ({value}) was {clause}.")
+        frame = _wording(snap, NO_NATIONAL_FRAMES)
+        return Md(frame.format(subject=subject, value=value))
+    sentence, comparator = _wording(snap, NATIONAL_FRAMES)
+    clause = national_clause(snap, measure, service, comparator)
+    return Md(sentence.format(subject=subject, value=value, clause=clause))
 
 
 def statement_quotes(snap: Snapshot, theme: str, service: str = "all") -> list[str]:
@@ -161,3 +207,25 @@ def statement_quotes(snap: Snapshot, theme: str, service: str = "all") -> list[s
         text = str(statement).strip().rstrip(".")
         quotes.append(f"{fmt(share, 'percent')} agreed that “{text}”")
     return quotes
+
+
+_FIGURE = r"(?:[−+-]?[\d,]+(?:\.\d+)?%?|\[\w\])"  # 11.6%, 15.3, −0.4, [c]
+_PARTS = {"word": "(?:rose|fell)", "year": r"\d{4}", "before": _FIGURE, "now": _FIGURE,
+          "value": _FIGURE, "national": _FIGURE, "relation": "(?:above|below|similar to|the same as)",
+          "source": r"(?: \([^()]*\))?", "change_comma": r"(?:, a change of [^()]*)?",
+          "change_bracket": r"(?: \(a change of [^()]*\))?", "subject": ".{1,120}?"}
+
+
+def frame_patterns() -> dict[str, re.Pattern]:
+    """Every generated sentence frame above as a pattern for its rendered text (the subject left
+    out), so a test can count how often the report uses each one."""
+    templates = [*SIMILAR_FRAMES, *CHANGE_FRAMES, *NO_NATIONAL_FRAMES,
+                 *(sentence.replace("{clause}", comparator) for sentence, comparator in NATIONAL_FRAMES)]
+    patterns = {}
+    for template in templates:
+        body = template.removeprefix("{subject}")
+        pieces = re.split(r"\{(\w+)\}", body)
+        regex = "".join(_PARTS[p] if i % 2 else re.escape(p).replace("'", "['’]")
+                        for i, p in enumerate(pieces))
+        patterns[template] = re.compile(regex)
+    return patterns

@@ -8,6 +8,7 @@ in the rendered file.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from assets.published.tables import HEADLINE_MEASURES
@@ -47,7 +48,11 @@ def render_text(text: str, shown: str, source: str, snap: Snapshot) -> Md:
 def render_file(folder: Path, name: str, snap: Snapshot) -> Md:
     """One prose file of narrative/<year>/, as the report shows it."""
     source = (Path(folder) / name).read_text(encoding="utf-8")
-    return render_text(source.strip(), f"narrative/{Path(folder).name}/{name}", source, snap)
+    # The file's {{change}} placeholders take their wordings in turn from the file's start, not
+    # from where the report has got to, so `psw preview` words them exactly as the build does.
+    # They start from the last wording, the one the sections' turn-taking reaches least often.
+    own = dataclasses.replace(snap, turns={}, first_turn=-1)
+    return render_text(source.strip(), f"narrative/{Path(folder).name}/{name}", source, own)
 
 
 def marker(name: str) -> str:

@@ -26,6 +26,15 @@ class Snapshot:
     path: Path
     reporting_year: int
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # Statements of each kind made so far, in document order (language.py words them in turn).
+    turns: dict[str, int] = field(default_factory=dict, repr=False)
+    first_turn: int = 0
+
+    def next_turn(self, kind: str) -> int:
+        """first_turn, then one more for each later statement of that kind in this document."""
+        turn = self.turns.get(kind, self.first_turn)
+        self.turns[kind] = turn + 1
+        return turn
 
     # -- tables -------------------------------------------------------------------------------
     def has(self, name: str) -> bool:
