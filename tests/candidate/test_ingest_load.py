@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from pathlib import Path
 
 import numpy as np
@@ -87,7 +86,8 @@ def test_age_band_edges():
     assert bands.isna().tolist()[3:] == [True, True]  # blank, and a 5-year-old
 
 
-def test_a_large_caseload_reads_in_seconds(tmp_path):
+def test_a_large_caseload_reads_whole(tmp_path):
+    """300,000 rows read and typed in one go (benchmarks/ time it; tests do not)."""
     n = 300_000
     rng = np.random.default_rng(1)
     day = rng.integers(1, 29, n).astype(str)
@@ -99,9 +99,6 @@ def test_a_large_caseload_reads_in_seconds(tmp_path):
         "allocated_date": pd.Series(day) + "/" + month + "/2024", "deallocated_date": ""})
     path = tmp_path / "caseload.csv"
     frame.to_csv(path, index=False)
-    start = time.perf_counter()
     result = read_extract(path, "caseload", CONFIG)
-    elapsed = time.perf_counter() - start
     assert result.rows == n and result.problems == []
     assert result.frame["allocated_date"].notna().all()
-    assert elapsed < 8, f"{n:,} rows took {elapsed:.1f} s"

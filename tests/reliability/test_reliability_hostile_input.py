@@ -352,7 +352,7 @@ def test_readers_refuse_oversized_files_before_reading_them(tmp_path, name):
             read_csww(path, CONFIG, 2025)
         else:
             read_extract(path, "hr_workforce", CONFIG, 2025)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < READ_SECONDS  # a hang guard, not a speed test
     assert caught.value.problem.rule in ("PARSE-TOO-LARGE", "PARSE-XLSX")
 
 
@@ -428,7 +428,7 @@ def test_csww_entities_and_dtds_are_refused_quickly(tmp_path, payload):
     started = time.perf_counter()
     with pytest.raises(UnusableInput) as caught:
         read_csww(path, CONFIG, 2025)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < READ_SECONDS  # a hang guard, not a speed test
     assert caught.value.problem.rule == "CSWW-XML-UNSAFE"
     assert "root:" not in caught.value.problem.describe()
 

@@ -36,7 +36,9 @@ def preview(snapshot_path, tmp_path, monkeypatch):
     shown.close()
 
 
-def test_preview_prose_edit_reruns_only_pandoc_within_5_seconds(preview):
+def test_preview_prose_edit_reruns_only_pandoc(preview):
+    """Only pandoc runs again: the path that takes a second or two (scripts/time_preview.py
+    measures it; timings stay out of tests)."""
     what, _ = preview.refresh()
     assert what == "all chunks"
     page = preview.serve_dir / PAGE
@@ -44,8 +46,8 @@ def test_preview_prose_edit_reruns_only_pandoc_within_5_seconds(preview):
     recognition = preview.narrative / "recognition.md"
     recognition.write_text(recognition.read_text(encoding="utf-8").replace(
         "Awards went to", "Awards, after a quick edit, went to"), encoding="utf-8")
-    what, seconds = preview.refresh({recognition})
-    assert what == "prose only (pandoc)" and seconds <= 5, (what, seconds)
+    what, _ = preview.refresh({recognition})
+    assert what == "prose only (pandoc)", what
     assert "Awards, after a quick edit, went to" in page.read_text(encoding="utf-8")
     assert (preview.serve_dir / "version.txt").read_text() == "2"
 
