@@ -556,7 +556,7 @@ def protect_breakdown(rows: pd.DataFrame, spec: BreakdownTable, threshold: int) 
         constraints += category_totals(frame, keys, "category", TOTAL_LABEL)
         # Totals of one population shown per characteristic are the same number.
         total_rows = frame.index[frame["category"] == TOTAL_LABEL]
-        for _, same_service in frame.loc[total_rows].groupby("service"):
+        for _, same_service in frame.loc[total_rows].groupby(["reporting_year", "service"]):
             constraints += equal_value_links(frame, same_service.index, protected)
     if spec.additive or spec.value_additive:
         # People counted once in `all` (movers, workers in both services): all ≤ the sum.
