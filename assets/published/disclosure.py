@@ -332,8 +332,8 @@ def _stacked_ranges(system: dict, floors: np.ndarray, todo: list[int]
                     ) -> dict[int, tuple[float, float]] | None:
     """Min and max of every `todo` cell in one solve: the component's system repeated once per
     bound wanted (block-diagonal, so minimising the sum of the copies' objectives minimises
-    each), which saves a solver call per bound. Cells are capped far above any published
-    number (a vertex is a ±1 combination of them), and a maximum at the cap is unbounded.
+    each), which saves a solver call per bound. Cells are capped at ten times the sum of the
+    published numbers in the system (at least 10^6), and a maximum at the cap is unbounded.
     None when the system is infeasible, so the caller solves cell by cell and says which."""
     if not todo:
         return {}
