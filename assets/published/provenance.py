@@ -84,7 +84,27 @@ def build_provenance(con: duckdb.DuckDBPyConnection, year: int, config: Authorit
         "suites": suite_summary(),
         "validation": validation_summary(con, year),
         "caseload_source": caseload_source(con, year),
+        "asye_flag": asye_flag(con, year),
     }
+
+
+ASYE_FLAG = {True: "recorded", False: "not recorded"}
+ASYE_NOT_RECORDED = ("No ASYE flag in this year's workforce data (the 2025 census no longer "
+                     "collects CFKSSstatus, and no local extract supplies asye): ASYE figures "
+                     "are not available ([x]), and supervision is judged monthly for every "
+                     "worker.")
+
+
+def asye_flag(con: duckdb.DuckDBPyConnection, year: int) -> str:
+    """Whether any of the year's spells carries the ASYE flag (staging.worker_spells)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema='staging' "
+        "AND table_name='worker_spells'").fetchall()[0][0]
+    if not exists:
+        return ASYE_FLAG[False]
+    recorded = con.execute("SELECT coalesce(bool_or(asye_recorded), false) FROM "
+                           "staging.worker_spells WHERE reporting_year = ?", [year]).fetchone()
+    return ASYE_FLAG[bool(recorded[0])]
 
 
 CASELOAD_SOURCES = {"extract": "caseload extract",

@@ -8,7 +8,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from assets.published.provenance import build_provenance, write_json_atomic
+from assets.published.provenance import (
+    ASYE_FLAG,
+    ASYE_NOT_RECORDED,
+    build_provenance,
+    write_json_atomic,
+)
 from psw_core.config import AuthorityConfig
 
 
@@ -41,7 +46,8 @@ def provenance_tables(provenance: dict, year: int) -> dict[str, pd.DataFrame]:
          ("benchmark_release", provenance["benchmark_release"]),
          ("authority", provenance["authority"]["name"]),
          ("period_basis", provenance["authority"]["period"]),
-         ("caseload_source", provenance.get("caseload_source", "none"))],
+         ("caseload_source", provenance.get("caseload_source", "none")),
+         ("asye_flag", provenance.get("asye_flag", "recorded"))],
         columns=["item", "value"],
     )
     build.insert(0, "reporting_year", year)
@@ -109,9 +115,12 @@ def publish_year(con: duckdb.DuckDBPyConnection, year: int, config: AuthorityCon
     _store(con, year, extra)
     out.mkdir(parents=True, exist_ok=True)
     write_csvs(tables, out / "tables")
-    write_ods(tables, out / "tables" / f"psw-tables-{year}.ods", config,
-              notes={"Benchmarks": f"National figures: {config.benchmark_vintage}.",
-                     "Comparisons": COMPARISON_NOTE}, reporting_year=year)
+    notes = {"Benchmarks": f"National figures: {config.benchmark_vintage}.",
+             "Comparisons": COMPARISON_NOTE}
+    if provenance.get("asye_flag") == ASYE_FLAG[False]:
+        notes["ASYE"] = ASYE_NOT_RECORDED  # why the ASYE figures are [x]
+    write_ods(tables, out / "tables" / f"psw-tables-{year}.ods", config, notes=notes,
+              reporting_year=year)
     write_headline_measures(con, year, out / "internal" / "headline_measures.csv")
     write_snapshot(con, year, out / "published.duckdb")
     write_json_atomic(provenance, out / "provenance.json")

@@ -462,9 +462,12 @@ def apply_category_schemes(rows: pd.DataFrame, threshold: int) -> pd.DataFrame:
     # Fold small categories (the same way in every service of a population).
     population = ["reporting_year", "measure", "breakdown"]
     recode: dict[tuple, str] = {}
-    for group, rows_of in mine.groupby(population, sort=False).indices.items():
-        counts = mine.iloc[rows_of].pivot_table(index="category", columns="service",
-                                                values="numerator", aggfunc="sum")
+    # category x service counts of every population at once (a service absent from a
+    # population is a column of NaN there, which the folding reads as 0)
+    by_population = mine.groupby([*population, "category", "service"])["numerator"].sum(
+        ).unstack("service")
+    for group in mine.groupby(population, sort=False).indices:
+        counts = by_population.loc[group]
         recode.update({(*group, old): new for old, new in
                        _folding(counts, CATEGORY_SCHEMES[group[-1]], threshold).items()})
     mine["category"] = [recode.get((*key, c), c) for *key, c in zip(
@@ -522,14 +525,22 @@ def protect_breakdown(rows: pd.DataFrame, spec: BreakdownTable, threshold: int) 
     if spec.additive:
         totals = frame.groupby(keys, as_index=False)[["count", "value"]].sum(min_count=1)
         frame = pd.concat([frame, totals.assign(category=TOTAL_LABEL)], ignore_index=True)
+    # Magnitudes over categories that share no people (learning hours): the headline rate x
+    # denominator (hours per FTE x FTE in post, never suppressed) publishes each service's
+    # sum, so it is a Total the intruder knows: protected against, not shown here.
+    known_sums = spec.value_additive and not spec.additive
+    if known_sums:
+        sums = frame.groupby(keys, as_index=False)[["value"]].sum(min_count=1)
+        frame = pd.concat([frame, sums.assign(category=TOTAL_LABEL)], ignore_index=True)
     frame = _sort_services(frame, [*keys[:2], "category"]).reset_index(drop=True)
     protected = "value" if spec.value_additive else "count"
     constraints: list[Total] = []
-    if spec.additive:
+    if spec.additive or known_sums:
         constraints += category_totals(frame, keys, "category", TOTAL_LABEL)
+    if spec.additive:
         # Totals of one population shown per characteristic are the same number.
         total_rows = frame.index[frame["category"] == TOTAL_LABEL]
-        for _, same_service in frame.loc[total_rows].groupby("service"):
+        for _, same_service in frame.loc[total_rows].groupby(["reporting_year", "service"]):
             constraints += equal_value_links(frame, same_service.index, protected)
     if spec.additive or spec.value_additive:
         # People counted once in `all` (movers, workers in both services): all ≤ the sum.
@@ -557,12 +568,38 @@ def protect_breakdown(rows: pd.DataFrame, spec: BreakdownTable, threshold: int) 
     # falls on the categories. A Total that is small itself stays [c] everywhere; where an
     # exempt headline figure publishes it anyway (in post, leavers), the protection is
     # computed knowing it.
-    public = public | (is_total & ~primary)
+    # (A known sum is not fixed: when the categories cannot be protected with it public, it is
+    # hidden, and with it the headline figure that publishes it, `hidden_sums`.)
+    public = public | (is_total & ~primary & (not known_sums))
     frame["suppressed"] = secondary_suppress(frame[protected], primary, constraints, threshold,
                                              fixed=public, margin=margin)
     frame["suppressed"] |= primary & is_total
+    hidden_sums = frame.loc[is_total & frame["suppressed"], ["reporting_year", "service"]]
+    if known_sums:
+        frame = frame[~is_total].copy()
+        constraints = [c for c in constraints if frame.index.isin(c.cells).sum() == len(c.cells)]
+        frame.attrs["hidden_sums"] = tuple(hidden_sums.itertuples(index=False, name=None))
     frame.attrs["constraints"] = Constraints(constraints)
     return frame
+
+
+def hide_known_sums(headline: pd.DataFrame, protected: dict[str, pd.DataFrame]
+                    ) -> pd.DataFrame:
+    """Headline cells whose figure publishes a breakdown's sum that its protection had to hide
+    (learning hours per FTE x FTE in post = the hours over all categories): `[c]`."""
+    hidden = [pd.DataFrame(list(f.attrs["hidden_sums"]), columns=["reporting_year", "service"])
+              .assign(measure=spec.value_from.split(":")[0])
+              for spec in BREAKDOWN_TABLES if (f := protected.get(spec.name)) is not None
+              and f.attrs.get("hidden_sums") and spec.value_from]
+    if not hidden:
+        return headline
+    keys = ["reporting_year", "service", "measure"]
+    hide = headline[keys].merge(pd.concat(hidden).assign(_hide=True), how="left")[
+        "_hide"].fillna(False).astype(bool).to_numpy()
+    out = headline.copy()
+    for column in ("value", "ci_lower", "ci_upper"):
+        out[column] = mask(out[column], pd.Series(hide, index=out.index))
+    return out
 
 
 def _sort_services(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -672,12 +709,15 @@ def protect_year(measures: pd.DataFrame, reporting_year: int, threshold: int
     for column in ("breakdown", "category"):
         measures[column] = measures[column].fillna("").astype(str)
     headline = _headline_cells(protect_headline(_headline_rows(measures), threshold))
-    tables = {"headline_measures": headline[headline["reporting_year"] == reporting_year]
-              .reset_index(drop=True)}
+    tables = {}
     this_year = measures[measures["reporting_year"] == reporting_year]
+    protected = {spec.name: protect_breakdown(_select_breakdowns(this_year, spec, threshold),
+                                              spec, threshold) for spec in BREAKDOWN_TABLES}
+    headline = hide_known_sums(headline, protected)
+    tables["headline_measures"] = headline[headline["reporting_year"] == reporting_year
+                                           ].reset_index(drop=True)
     for spec in BREAKDOWN_TABLES:
-        rows = _select_breakdowns(this_year, spec, threshold)
-        tables[spec.name] = breakdown_cells(protect_breakdown(rows, spec, threshold), spec)
+        tables[spec.name] = breakdown_cells(protected[spec.name], spec)
     return tables
 
 
@@ -707,6 +747,10 @@ def build_published(
     benchmarks = _benchmarks(con)
 
     headline_all = _headline_cells(protect_headline(_headline_rows(measures), threshold))
+    this_year = measures[measures["reporting_year"] == reporting_year]
+    protected = {spec.name: protect_breakdown(_select_breakdowns(this_year, spec, threshold),
+                                              spec, threshold) for spec in BREAKDOWN_TABLES}
+    headline_all = hide_known_sums(headline_all, protected)
     headline_all = _sort_services(
         headline_all.assign(category=""), ["reporting_year", "measure", "category"]
     ).drop(columns="category")
@@ -727,10 +771,8 @@ def build_published(
         .reset_index(drop=True)
     )
     tables["rolling_turnover"] = _rolling_turnover(measures, reporting_year)
-    this_year = measures[measures["reporting_year"] == reporting_year]
     for spec in BREAKDOWN_TABLES:
-        rows = _select_breakdowns(this_year, spec, threshold)
-        tables[spec.name] = breakdown_cells(protect_breakdown(rows, spec, threshold), spec)
+        tables[spec.name] = breakdown_cells(protected[spec.name], spec)
     standards = headline[headline["measure"].isin(HEALTH_CHECK_STANDARDS)]
     tables["health_check_by_standard"] = standards.assign(
         standard=standards["measure"].str.removeprefix(HEALTH_CHECK_STANDARD_PREFIX)

@@ -23,12 +23,15 @@ straight from generated workers (no warehouse), with movers between services.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_array
 
+from assets.published import tables as published
 from assets.published.disclosure import CONFIDENTIAL
 
 # Breakdown tables and the population each group describes: group label -> population key.
@@ -192,26 +195,18 @@ def attack(tables: dict[str, pd.DataFrame], threshold: int,
     )}  # an exempt headline figure already publishes such a Total (rate x denominator)
     for component, touching, system in system_of.components():
         sub = np.asarray(system.A.todense()) if hasattr(system.A, "todense") else system.A
-        # Every solution is a point the intruder cannot rule out: the values it gives the
-        # other cells widen what is known of their ranges, so most cells need no solve.
-        seen_low, seen_high = np.full(len(component), np.inf), np.full(len(component), -np.inf)
-        targets = np.array([i in target_set for i in component])
-        _batch_points(sub, system, targets, threshold, seen_low, seen_high)
-        for position, i in enumerate(component):
-            # Seen values are inner bounds: a span seen protects, a value seen does not pin.
-            if i not in target_set or _clearly_protected(
-                    seen_low[position], seen_high[position], threshold, bounds_exact=False):
-                continue
-            low, high = _range(sub, system, position, integer=False,
-                               seen=(seen_low, seen_high))
-            if _clearly_protected(low, high, threshold):
+        targets = [position for position, i in enumerate(component) if i in target_set]
+        # The LP relaxation of every target's min and max, in one solve.
+        relaxed = _stacked_ranges(sub, system, targets)
+        for position in targets:
+            if _clearly_protected(*relaxed[position], threshold):
                 continue
             # The LP relaxation is an outer bound: the integer programme decides cells near
             # the threshold (whole people), and gives the range to report.
             low, high = _range(sub, system, position, integer=True)
             if _protected(low, high, threshold):
                 continue
-            row = cells.loc[i]
+            row = cells.loc[component[position]]
             findings.append(Finding(row["table"], row["service"], row["group"],
                                     row["category"], low, high, threshold,
                                     [tags[r] for r in touching]))
@@ -237,35 +232,36 @@ def _components(a: np.ndarray, hidden: np.ndarray) -> list[list[int]]:
     return [index[label == g].tolist() for g in np.unique(label)]
 
 
-def _batch_points(sub: np.ndarray, system: LinearConstraint, targets: np.ndarray,
-                  threshold: int, seen_low: np.ndarray, seen_high: np.ndarray) -> None:
-    """Widen `seen` with the points of least and most in total over the target cells not yet
-    seen across a protected span, while that settles more cells: one solve, many cells."""
-    bounds = Bounds(np.zeros(sub.shape[1]), np.full(sub.shape[1], 10.0**6))
-    integrality = np.zeros(sub.shape[1])
+def _stacked_ranges(sub: np.ndarray, system: LinearConstraint, positions: list[int]
+                    ) -> dict[int, tuple[float, float]]:
+    """LP relaxation: min and max of each cell at `positions`, in one solve of the system
+    repeated once per bound (block-diagonal: minimising the sum minimises each copy). Cells
+    are bounded by 10^6; a maximum there is reported inf."""
+    if not positions:
+        return {}
+    n, copies = sub.shape[1], 2 * len(positions)
+    objective = np.zeros((copies, n))
+    objective[np.arange(len(positions)), positions] = 1.0
+    objective[np.arange(len(positions), copies), positions] = -1.0
+    rows, columns = np.nonzero(sub)
+    shift = np.arange(copies)[:, None]
+    matrix = csr_array((np.tile(sub[rows, columns], copies),
+                        ((rows + sub.shape[0] * shift).ravel(), (columns + n * shift).ravel())),
+                       shape=(sub.shape[0] * copies, n * copies))
+    result = milp(objective.ravel(), constraints=LinearConstraint(
+        matrix, np.tile(system.lb, copies), np.tile(system.ub, copies)),
+        bounds=Bounds(0, 10.0**6))
+    if result.status != 0:
+        raise AssertionError("the published tables are inconsistent")
+    x = result.x.reshape(copies, n)
+    return {position: (x[j, position], np.inf if x[len(positions) + j, position] >= 10**6 - 1
+                       else x[len(positions) + j, position])
+            for j, position in enumerate(positions)}
 
-    def open_cells() -> np.ndarray:
-        return targets & ~np.array([_clearly_protected(lo, hi, threshold, bounds_exact=False)
-                                    for lo, hi in zip(seen_low, seen_high, strict=True)])
 
-    for _ in range(sub.shape[1]):
-        still = open_cells()
-        if not still.any():
-            return
-        for direction in (1.0, -1.0):
-            point = milp(np.where(still, direction, 0.0), constraints=system,
-                         integrality=integrality, bounds=bounds)
-            if point.status == 0:
-                np.minimum(seen_low, point.x, out=seen_low)
-                np.maximum(seen_high, point.x, out=seen_high)
-        if open_cells().sum() == still.sum():
-            return
-
-
-def _range(sub: np.ndarray, system: LinearConstraint, position: int, integer: bool,
-           seen: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[float, float]:
-    """Min and max of one cell; a cell no relation caps is bounded by 10^6 (reported inf).
-    `seen` (lowest and highest value met per cell) is widened by both solutions."""
+def _range(sub: np.ndarray, system: LinearConstraint, position: int, integer: bool
+           ) -> tuple[float, float]:
+    """Min and max of one cell; a cell no relation caps is bounded by 10^6 (reported inf)."""
     objective = np.zeros(sub.shape[1])
     objective[position] = 1.0
     integrality = np.ones(sub.shape[1]) if integer else np.zeros(sub.shape[1])
@@ -275,13 +271,6 @@ def _range(sub: np.ndarray, system: LinearConstraint, position: int, integer: bo
         raise AssertionError("the published tables are inconsistent")
     high = milp(-objective, constraints=system, integrality=integrality, bounds=bounds)
     top = -high.fun if high.status == 0 else np.inf
-    if seen is not None:
-        for result in (low, high):
-            if result.status == 0:
-                np.minimum(seen[0], result.x, out=seen[0])
-                np.maximum(seen[1], result.x, out=seen[1])
-        if high.status != 0:
-            seen[1][position] = np.inf
     return low.fun, (np.inf if top >= 10**6 - 1 else top)
 
 
@@ -371,104 +360,151 @@ REASONS = (["1", "2", "3", "4", "5", "6", "7"], [0.35, 0.1, 0.2, 0.1, 0.1, 0.05,
 ORIGINS = (["1", "2", "3", "4", "5", "6"], [0.3, 0.2, 0.2, 0.1, 0.1, 0.1])
 
 
-def random_authority(seed: int, year: int = 2025) -> pd.DataFrame:
-    """`metrics.measures`-shaped rows (headline and breakdowns) for a small random authority:
-    workers in each service, some leaving (reason 7 moves to the other service: a leaver and
-    a starter in the services, neither in `all`), some starting."""
-    rng = np.random.default_rng(seed)
-    size = {"children": int(rng.integers(4, 45)), "adults": int(rng.integers(4, 35))}
-    people = []
-    for service, n in size.items():
-        for _ in range(n):
-            person = {name: rng.choice(cats, p=p) for name, (cats, p) in CHARACTERISTICS.items()}
-            person.update(service=service, leaves=rng.random() < 0.18,
-                          starts=rng.random() < 0.15)
-            person["reason"] = rng.choice(REASONS[0], p=REASONS[1]) if person["leaves"] else None
-            person["origin"] = rng.choice(ORIGINS[0], p=ORIGINS[1]) if person["starts"] else None
-            people.append(person)
-    workers = pd.DataFrame(people)
-    workers["id"] = range(len(workers))
-    movers = workers[workers["reason"] == "7"]
-    moved_in = movers.assign(service=movers["service"].map(
-        {"children": "adults", "adults": "children"}), leaves=False, reason=None, starts=True,
-        origin="6", moved=True)
-    spells = pd.concat([workers.assign(moved=False), moved_in], ignore_index=True)
-    rows = []
-
-    def add(measure, service, value, breakdown=None, category=None, numerator=None,
-            denominator=None, unit="headcount"):
-        rows.append(dict(reporting_year=year, measure=measure, service=service,
-                         breakdown=breakdown or "", category=category or "", month_end=None,
-                         value=float(value), numerator=numerator, denominator=denominator,
-                         unit=unit, ci_lower=np.nan, ci_upper=np.nan))
-
-    scopes = {
-        "children": spells["service"] == "children",
-        "adults": spells["service"] == "adults",
-        "all": pd.Series(True, index=spells.index),
-    }
-    populations = {
-        "headcount_in_post": lambda s, scope: s[~s["leaves"]],
-        "leavers_headcount": lambda s, scope: s[s["leaves"] & ((scope != "all")
-                                                               | (s["reason"] != "7"))],
-        "starters_headcount": lambda s, scope: s[s["starts"] & ((scope != "all") | ~s["moved"])],
-    }
-    for scope, mask in scopes.items():
-        mine = spells[mask]
-        heads = mine[~mine["leaves"]]["id"].nunique()
-        leavers = populations["leavers_headcount"](mine, scope)["id"].nunique()
-        add("headcount_in_post", scope, heads, numerator=heads)
-        if heads:
-            add("turnover_rate_headcount", scope, 100 * leavers / heads, numerator=leavers,
-                denominator=heads, unit="percent")
-    for measure, pick in populations.items():
-        breakdowns = dict(CHARACTERISTICS)
-        if measure == "leavers_headcount":
-            breakdowns["reason_leave"] = REASONS
-        if measure == "starters_headcount":
-            breakdowns["start_origin"] = ORIGINS
-        for breakdown in breakdowns:
-            column = {"reason_leave": "reason", "start_origin": "origin"}.get(breakdown, breakdown)
-            seen = set()
-            per_scope = {}
-            for scope, mask in scopes.items():
-                chosen = pick(spells[mask], scope)
-                per_scope[scope] = chosen.groupby(column)["id"].nunique()
-                seen |= set(per_scope[scope].index)
-            for scope, counts in per_scope.items():
-                if pick(spells[scopes[scope]], scope).empty and scope != "all":
-                    continue
-                total = int(counts.sum())
-                for category in sorted(seen):
-                    count = int(counts.get(category, 0))
-                    add(measure, scope, count, breakdown, category, numerator=count,
-                        denominator=total)
-    # Learning hours by category of the workers in post (heavy-tailed: one person can
-    # dominate a category), with the two largest contributions for the p% rule.
-    in_post = spells[~spells["leaves"]]
-    hours = pd.DataFrame([
-        dict(id=person, service=service, category=category, hours=float(h))
-        for person, service in zip(in_post["id"], in_post["service"], strict=True)
-        for category, h in zip(LEARNING, rng.pareto(1.2, len(LEARNING)) * 6, strict=True)
-        if h > 3])
-    for scope in scopes:
-        if hours.empty:
-            break
-        mine = hours[hours["service"] == scope] if scope != "all" else hours
-        for category, g in mine.groupby("category"):
-            ranked = g.groupby("id")["hours"].sum().sort_values(ascending=False)
-            add("learning_hours_per_fte", scope, ranked.sum() / max(len(in_post), 1),
-                "category", category, numerator=ranked.sum(), unit="hours per fte")
-            add("learners_headcount", scope, len(ranked), "category", category,
-                numerator=len(ranked))
-            add("learning_hours_largest", scope, ranked.iloc[0], "category", category,
-                numerator=ranked.iloc[0], unit="hours")
-            add("learning_hours_second_largest", scope,
-                ranked.iloc[1] if len(ranked) > 1 else 0.0, "category", category, unit="hours")
-    return pd.DataFrame(rows)
-
-
 LEARNING = ("mandatory", "cpd", "leadership")
+SCOPES = ("children", "adults", "all")
+OTHER_SERVICE = {"children": "adults", "adults": "children"}
+
+
+def _spells(seed: int) -> pd.DataFrame:
+    """One random authority's spells: workers in each service, some leaving (reason 7 moves
+    to the other service: a leaver there and a starter in the other, neither in `all`), some
+    starting, and heavy-tailed learning hours for those in post (one person can dominate a
+    category)."""
+    rng = np.random.default_rng(seed)
+    services = np.repeat(["children", "adults"], [rng.integers(4, 45), rng.integers(4, 35)])
+    n = len(services)
+    workers = pd.DataFrame({"authority": seed, "id": np.arange(n), "service": services})
+    for name, (categories, p) in CHARACTERISTICS.items():
+        workers[name] = rng.choice(categories, size=n, p=p)
+    workers["fte"] = rng.choice([0.5, 0.8, 1.0], size=n, p=[0.15, 0.15, 0.7])
+    workers["leaves"] = rng.random(n) < 0.18
+    workers["starts"] = rng.random(n) < 0.15
+    workers["reason"] = np.where(workers["leaves"],
+                                 rng.choice(REASONS[0], size=n, p=REASONS[1]), None)
+    workers["origin"] = np.where(workers["starts"],
+                                 rng.choice(ORIGINS[0], size=n, p=ORIGINS[1]), None)
+    movers = workers[workers["reason"] == "7"]
+    moved_in = movers.assign(service=movers["service"].map(OTHER_SERVICE), leaves=False,
+                             reason=None, starts=True, origin="6", moved=True)
+    spells = pd.concat([workers.assign(moved=False), moved_in], ignore_index=True)
+    hours = rng.pareto(1.2, (len(spells), len(LEARNING))) * 6
+    for position, category in enumerate(LEARNING):  # in post only; small amounts unrecorded
+        spells[f"hours:{category}"] = np.where(~spells["leaves"] & (hours[:, position] > 3),
+                                               hours[:, position], np.nan)
+    return spells
+
+
+def random_authorities(seeds: Sequence[int]) -> pd.DataFrame:
+    """`metrics.measures`-shaped rows (headline and breakdowns) for small random authorities
+    generated straight from workers (no warehouse), one `reporting_year` per authority (its
+    seed), so that one call to the protection code protects them all, each on its own."""
+    spells = pd.concat([_spells(seed) for seed in seeds], ignore_index=True)
+    scoped = pd.concat([spells.assign(scope=spells["service"]), spells.assign(scope="all")],
+                       ignore_index=True)
+    in_all = scoped["scope"] == "all"
+    populations = {  # a mover is a leaver and a starter in the services, neither in `all`
+        "headcount_in_post": ~scoped["leaves"],
+        "leavers_headcount": scoped["leaves"] & (~in_all | (scoped["reason"] != "7")),
+        "starters_headcount": scoped["starts"] & (~in_all | ~scoped["moved"]),
+    }
+    every_scope = pd.MultiIndex.from_product([list(dict.fromkeys(seeds)), SCOPES],
+                                             names=["authority", "scope"])
+    heads, leavers = (scoped[populations[m]].groupby(["authority", "scope"])["id"].nunique()
+                      .reindex(every_scope, fill_value=0)
+                      for m in ("headcount_in_post", "leavers_headcount"))
+    fte = scoped[populations["headcount_in_post"]].groupby(["authority", "scope"])["fte"].sum(
+        ).reindex(every_scope, fill_value=0.0)
+    headline = heads.rename("value").reset_index().assign(
+        measure="headcount_in_post", numerator=heads.to_numpy(), unit="headcount")
+    rate = pd.DataFrame({"value": 100 * leavers / heads, "numerator": leavers,
+                         "denominator": heads})[heads > 0].reset_index()
+    parts = [headline, rate.assign(measure="turnover_rate_headcount", unit="percent"),
+             fte.rename("value").reset_index().assign(measure="fte_in_post", unit="fte",
+                                                      numerator=fte.to_numpy())]
+    for measure, population in populations.items():
+        chosen = scoped[population]
+        breakdowns = {name: name for name in CHARACTERISTICS}
+        breakdowns |= {"leavers_headcount": {"reason_leave": "reason"},
+                       "starters_headcount": {"start_origin": "origin"}}.get(measure, {})
+        # Every category seen in any scope, in `all` and in each service with this population.
+        scopes = pd.concat([chosen[["authority", "scope"]].drop_duplicates(),
+                            pd.DataFrame({"authority": list(dict.fromkeys(seeds)),
+                                          "scope": "all"})]).drop_duplicates()
+        for breakdown, column in breakdowns.items():
+            counts = chosen.groupby(["authority", "scope", column])["id"].nunique()
+            seen = counts.reset_index()[["authority", column]].drop_duplicates()
+            grid = scopes.merge(seen, on="authority").merge(
+                counts.rename("value").reset_index(), how="left").fillna({"value": 0})
+            grid["denominator"] = grid.groupby(["authority", "scope"])["value"].transform("sum")
+            parts.append(grid.rename(columns={column: "category"}).assign(
+                measure=measure, breakdown=breakdown, numerator=grid["value"],
+                unit="headcount"))
+    # Learning hours by category, with each cell's two largest contributions (p% rule).
+    hours = scoped.melt(id_vars=["authority", "scope", "id"],
+                        value_vars=[f"hours:{c}" for c in LEARNING], var_name="category",
+                        value_name="hours").dropna(subset=["hours"])
+    hours["category"] = hours["category"].str.removeprefix("hours:")
+    keys = ["authority", "scope", "category"]
+    ranked = (hours.groupby([*keys, "id"])["hours"].sum().reset_index()
+              .sort_values([*keys, "hours"], ascending=[True, True, True, False]))
+    place = ranked.groupby(keys).cumcount()
+    cells = ranked.groupby(keys)["hours"].agg(["sum", "size", "first"])
+    second = ranked[place == 1].set_index(keys)["hours"].reindex(cells.index, fill_value=0.0)
+    # Hours per FTE in post: by category, and over all categories (the headline figure).
+    per_fte = fte.reindex(cells.index.droplevel("category")).clip(lower=0.1).to_numpy()
+    total = cells["sum"].groupby(["authority", "scope"]).sum().reindex(every_scope,
+                                                                      fill_value=0.0)
+    parts.append(pd.DataFrame({"value": total / fte.clip(lower=0.1), "numerator": total,
+                               "denominator": fte}).reset_index().assign(
+        measure="learning_hours_per_fte", unit="hours per fte"))
+    for measure, value, numerator, unit in (
+            ("learning_hours_per_fte", cells["sum"] / per_fte, cells["sum"], "hours per fte"),
+            ("learners_headcount", cells["size"], cells["size"], "headcount"),
+            ("learning_hours_largest", cells["first"], cells["first"], "hours"),
+            ("learning_hours_second_largest", second, np.nan, "hours")):
+        parts.append(pd.DataFrame({"value": value, "numerator": numerator}).reset_index()
+                     .assign(measure=measure, breakdown="category", unit=unit))
+    rows = pd.concat(parts, ignore_index=True).sort_values("authority", kind="stable")
+    return pd.DataFrame({
+        "reporting_year": rows["authority"].astype(int), "measure": rows["measure"],
+        "service": rows["scope"], "breakdown": rows["breakdown"].fillna(""),
+        "category": rows["category"].fillna("").astype(str), "month_end": None,
+        "value": rows["value"].astype(float), "numerator": rows["numerator"].astype(float),
+        "denominator": rows["denominator"].astype(float), "unit": rows["unit"],
+        "ci_lower": np.nan, "ci_upper": np.nan}).reset_index(drop=True)
+
+
+def random_authority(seed: int, year: int = 2025) -> pd.DataFrame:
+    """One random authority's measures, as `year`."""
+    return random_authorities([seed]).assign(reporting_year=year)
+
+
+def protect_authorities(measures: pd.DataFrame, threshold: int
+                        ) -> dict[int, dict[str, pd.DataFrame]]:
+    """`protect_year` for every authority of `random_authorities` in one pass of the
+    protection code (each authority a reporting year: every grouping, constraint and
+    suppression is per year), split back into each authority's tables. The same steps as
+    `protect_year`; test_published_intruder.py checks that the results are equal."""
+    measures = measures.copy()
+    for column in ("breakdown", "category"):
+        measures[column] = measures[column].fillna("").astype(str)
+    protected = {spec.name: published.protect_breakdown(
+        published._select_breakdowns(measures, spec, threshold), spec, threshold)
+        for spec in published.BREAKDOWN_TABLES}
+    tables = {"headline_measures": published.hide_known_sums(published._headline_cells(
+        published.protect_headline(published._headline_rows(measures), threshold)), protected)}
+    for spec in published.BREAKDOWN_TABLES:
+        tables[spec.name] = published.breakdown_cells(protected[spec.name], spec)
+    out: dict[int, dict[str, pd.DataFrame]] = {}
+    for year in measures["reporting_year"].unique():
+        out[int(year)] = {}
+    for name, table in tables.items():
+        pieces = table.groupby("reporting_year").indices if len(table) else {}
+        for year, mine in out.items():
+            rows = pieces.get(year)
+            mine[name] = (table.iloc[rows] if rows is not None else table.iloc[:0]
+                          ).reset_index(drop=True)
+    return out
 
 
 def learning_truth(measures: pd.DataFrame) -> pd.DataFrame:
@@ -484,6 +520,21 @@ def learning_truth(measures: pd.DataFrame) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------
 # Magnitudes (p% rule)
+
+
+def _known_hours(headline: pd.DataFrame | None) -> dict[str, tuple[float, float]]:
+    """service -> [low, high] of its learning hours over all categories, from the headline
+    learning hours per FTE and FTE in post, each published to 1 d.p. (rate x denominator)."""
+    if headline is None or headline.empty:
+        return {}
+    cells = headline.set_index(["measure", "service"])["value"]
+    out = {}
+    for service in ("children", "adults", "all"):
+        rate = pd.to_numeric(cells.get(("learning_hours_per_fte", service)), errors="coerce")
+        fte = pd.to_numeric(cells.get(("fte_in_post", service)), errors="coerce")
+        if pd.notna(rate) and pd.notna(fte):
+            out[service] = (max(rate - 0.05, 0) * max(fte - 0.05, 0), (rate + 0.05) * (fte + 0.05))
+    return out
 
 
 def magnitude_findings(tables: dict[str, pd.DataFrame], truth: pd.DataFrame, p: float
@@ -509,9 +560,18 @@ def magnitude_findings(tables: dict[str, pd.DataFrame], truth: pd.DataFrame, p: 
                     row[by[s]] = 1.0
             row[by["all"]] = -1.0
             rows.append(row)
+    lows, highs = [0.0] * len(rows), [np.inf] * len(rows)
+    # rate x denominator = count: the headline hours per FTE x FTE in post (both published to
+    # 1 d.p.) give each service's hours over all categories, to their rounding.
+    for service, (low, high) in _known_hours(tables.get("headline_measures")).items():
+        row = (cells["service"] == service).to_numpy(float)
+        if row.any():
+            rows.append(row)
+            lows.append(low)
+            highs.append(high)
     lower = np.where(hidden, 0.0, np.nan_to_num(known) - 0.05)  # published to 1 d.p.
     upper = np.where(hidden, 10.0**6, np.nan_to_num(known) + 0.05)
-    system = LinearConstraint(np.array(rows).reshape(len(rows), n), 0, np.inf) if rows else []
+    system = LinearConstraint(np.array(rows).reshape(len(rows), n), lows, highs) if rows else []
     truth = truth.set_index(["service", "category"])
     found = []
     for i in np.flatnonzero(hidden):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 DATE_COLUMNS = {
@@ -79,17 +78,67 @@ def headline(frames: dict[str, pd.DataFrame], year: int) -> dict[str, dict[str, 
     return out
 
 
+# The ASYE framework's supervision schedule (Skills for Care; the default of authority.yml
+# `asye_supervision`), restated here so that the check does not trust the pipeline: a session
+# due every `every` until `until` after the ASYE spell's role_start_date (the last runs on).
+ASYE_SCHEDULE = ((pd.DateOffset(days=7), pd.DateOffset(weeks=6)),
+                 (pd.DateOffset(days=14), pd.DateOffset(months=6)),
+                 (pd.DateOffset(months=1), None))
+
+
+def asye_intervals(starts: pd.Series, r: pd.Timestamp) -> pd.DataFrame:
+    """Every schedule interval [interval_start, interval_end) of each ASYE spell start that has
+    ended by R (one still open at R is not judged): a phase's intervals run whole, and the
+    next phase starts where its last one ends. Steps through the intervals for all spells at
+    once (a loop over steps, not rows)."""
+    starts = pd.Series(pd.to_datetime(starts.unique()))
+    current, phase = starts.copy(), pd.Series(0, index=starts.index)
+    rows = []
+    while True:
+        live = current <= r
+        if not live.any():
+            break
+        step = pd.Series(pd.NaT, index=starts.index, dtype="datetime64[ns]")
+        for number, (every, _until) in enumerate(ASYE_SCHEDULE):
+            mine = live & (phase == number)
+            step[mine] = current[mine] + every
+        rows.append(pd.DataFrame({"role_start_date": starts[live],
+                                  "interval_start": current[live], "interval_end": step[live]}))
+        # The next interval stays in the phase while it starts before the phase's end.
+        for number, (_every, until) in enumerate(ASYE_SCHEDULE):
+            mine = live & (phase == number)
+            if until is not None:
+                phase[mine & (step >= starts + until)] = number + 1
+        current = step.where(live, pd.Timestamp.max)
+    intervals = pd.concat(rows, ignore_index=True)
+    return intervals[intervals["interval_end"] <= r + pd.Timedelta(days=1)]
+
+
 def supervision_compliance(spells: pd.DataFrame, sessions: pd.DataFrame, p0: pd.Timestamp,
                            r: pd.Timestamp) -> float:
-    """docs/design.md §4: eligible spell-months (in post on the month's first and last day) with >= 1
-    session (>= 2 for ASYE)."""
+    """docs/design.md §4: eligible spell-months (in post on the month's first and last day) with
+    >= 1 session; for an ASYE spell, every interval of the ASYE schedule that overlaps the
+    month holds a session (a month no judged interval overlaps needs one session)."""
     months = pd.period_range(p0, r, freq="M")
     grid = spells.reset_index(drop=True).merge(pd.DataFrame({"month": months}), how="cross")
-    first = grid["month"].dt.start_time
-    last = grid["month"].dt.end_time.dt.normalize()
-    eligible = grid[in_post(grid, first) & in_post(grid, last)].copy()
+    grid["first"] = grid["month"].dt.start_time
+    grid["last"] = grid["month"].dt.end_time.dt.normalize()
+    eligible = grid[in_post(grid, grid["first"]) & in_post(grid, grid["last"])].copy()
     counts = (sessions.assign(month=sessions["session_date"].dt.to_period("M"))
               .groupby(["worker_id", "month"]).size().rename("sessions"))
     eligible = eligible.join(counts, on=["worker_id", "month"])
-    needed = np.where(eligible["asye"] == 1, 2, 1)
-    return 100 * (eligible["sessions"].fillna(0) >= needed).mean()
+    eligible["compliant"] = eligible["sessions"].fillna(0) >= 1
+    asye = eligible[eligible["asye"] == 1].reset_index()
+    if not asye.empty:
+        intervals = asye_intervals(asye["role_start_date"], r)
+        held = intervals.merge(asye[["worker_id", "role_start_date"]].drop_duplicates()).merge(
+            sessions[["worker_id", "session_date"]], how="left")
+        held["held"] = held["session_date"].ge(held["interval_start"]) & held[
+            "session_date"].lt(held["interval_end"])
+        held = held.groupby(["worker_id", "role_start_date", "interval_start",
+                             "interval_end"])["held"].any().reset_index()
+        due = asye.merge(held, on=["worker_id", "role_start_date"])
+        due = due[(due["interval_start"] <= due["last"]) & (due["interval_end"] > due["first"])]
+        judged = due.groupby("index")["held"].all()
+        eligible.loc[judged.index, "compliant"] = judged
+    return 100 * eligible["compliant"].mean()

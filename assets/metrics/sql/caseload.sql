@@ -73,6 +73,13 @@ asye as (
     group by s.scope
 ),
 
+-- The ASYE flag exists this year (a 2025-layout census without a local extract carrying it
+-- has none): without it, ASYE caseloads are not available ([x]), not zero.
+asye_recorded as (
+    select coalesce(bool_or(asye_recorded), false) as recorded
+    from staging.worker_spells where reporting_year = $reporting_year
+),
+
 caseload_present as (
     select count(*) > 0 as present
     from staging.case_allocations where reporting_year = $reporting_year
@@ -95,7 +102,7 @@ measures as (
     select scope, 'asye_caseload_within_cap', 100 * within_cap / nullif(asye_spells, 0),
         within_cap, asye_spells
     from asye
-    where (select present from caseload_present)
+    where (select present from caseload_present) and (select recorded from asye_recorded)
 ),
 
 final as (

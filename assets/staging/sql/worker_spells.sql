@@ -54,6 +54,9 @@ renamed as (
         coalesce(s.international_recruit, 0) as international_recruit,
         coalesce(s.apprentice, 0) as apprentice,
         coalesce(s.asye, 0) as asye,
+        -- Whether the extract carries the ASYE flag at all (the 2025 census has no
+        -- CFKSSstatus): a year where no spell does cannot report ASYE figures.
+        s.asye is not null as asye_recorded,
         s.working_days_lost::decimal(18, 6) as working_days_lost,  -- exact sums
         s.stress_days_lost::decimal(18, 6) as stress_days_lost,
         p.period_start,
