@@ -108,12 +108,15 @@ def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings,
         prepared = prepare_year(folder, year, config, key)
     # The suites run on the prepared (pseudonymised) frames: one read serves both.
     report = validate_reads(prepared.read_results, config, year, ValidationReport(folder=str(folder)))
+    prepared.read_results = {}  # the suites were their last reader: free the frames
     problems = list(dict.fromkeys([*prepared.problems, *report.problems]))
     tables = dict(prepared.tables)
     tables["validation_problems"] = validation_frame(problems, year)
     with warehouse.connect() as con:
         counts = write_candidates(con, year, tables)
         pause_point("ingest")
+    del tables
+    prepared.tables = {}  # written: the rest of this asset needs only the files and counts
     by_extract: dict[str, list] = {}
     for p in problems:
         by_extract.setdefault(_extract_of(p, prepared.files), []).append(p)

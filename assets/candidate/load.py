@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -189,15 +190,12 @@ def age_band(birth: pd.Series, reference: pd.Timestamp) -> pd.Series:
 
 
 def _pseudonymised(result: ReadResult, key: bytes, staff_names: frozenset[str],
-                   memos: dict[str, dict[str, str]] | None = None) -> ReadResult:
-    """A copy with ids pseudonymised and comments scrubbed; no staff names kept.
-
-    `memos` (kind -> raw id -> pseudonym) shares hashes between the year's extracts."""
-    frame = result.frame.copy()
-    memos = {} if memos is None else memos
+                   con: duckdb.DuckDBPyConnection | None = None) -> ReadResult:
+    """A copy with ids pseudonymised (through `con`, an in-memory connection, when given) and
+    comments scrubbed; no staff names kept."""
+    frame = result.frame.copy(deep=False)  # copy-on-write: the other columns are not copied
     for column, kind in SPECS[result.extract].id_columns.items():
-        frame[column] = pseudonymise_column(frame[column], key, kind,
-                                            memos.setdefault(kind, {}))
+        frame[column] = pseudonymise_column(frame[column], key, kind, con)
     if "comments" in frame:
         frame["comments"] = scrub_text(frame["comments"], staff_names)
     return replace(result, frame=frame, staff_names=frozenset(),
@@ -221,9 +219,11 @@ def prepare_year(year_dir: Path, year: int, config: AuthorityConfig,
     """The year's candidate.* frames, problems and provenance (docs/interfaces.md)."""
     raw = read_year(Path(year_dir), year, config)
     staff_names = frozenset().union(*(r.staff_names for r in raw.values()))
-    memos: dict[str, dict[str, str]] = {}
-    results = {source: _pseudonymised(r, key, staff_names, memos) for source, r in raw.items()}
-    del raw, memos  # raw ids and names go no further
+    results = {}
+    with duckdb.connect() as con:  # private and in memory, for the hashing only
+        for source in list(raw):  # one extract's raw frame at a time is alive beside its copy
+            results[source] = _pseudonymised(raw.pop(source), key, staff_names, con)
+    del raw  # raw ids and names go no further
     prepared = PreparedYear(year=year, tables={}, read_results=results)
     prepared.problems += other_files(Path(year_dir), find_extracts(Path(year_dir)))
     reference = pd.Timestamp(config.reference_date(year))

@@ -63,6 +63,6 @@ def test_a_family_whose_inputs_went_away_removes_its_rows(tmp_path, missing):
     assert con.execute("select count(*) from metrics.measures where measure = 'caseload_fte'").fetchone()[0]
     con.execute(f"drop table raw.{missing}")
     build_staging_year(con, config(), YEAR)
-    con.execute("drop table staging.case_allocations")
+    con.execute("drop view staging.case_allocations")  # a view model (VIEW_MODELS)
     assert build_family(con, "caseload", YEAR, config()) == 0
     assert con.execute("select count(*) from metrics.measures where measure = 'caseload_fte'").fetchone()[0] == 0
