@@ -205,14 +205,13 @@ def sample_manifest(settings: PswSettings) -> Path:
     ],
 )
 def candidate_year(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    from assets.candidate.cross_extract import check_frames
+    from assets.candidate.cross_extract import check_candidate_year
 
     year = partition_year(context)
-    with warehouse.connect() as con:
-        frames = candidate_frames(con, year)
-    problems = check_frames(frames)
+    with warehouse.connect() as con:  # the rules run in DuckDB, on the year's candidate rows
+        problems = check_candidate_year(con, year)
     errors = [p for p in problems if p.severity == "error"]
-    context.log.info(f"candidate year: cross-extract rules over {len(frames)} tables of {year}: "
+    context.log.info(f"candidate year: cross-extract rules over the candidate tables of {year}: "
                      f"{len(errors)} errors, {len(problems) - len(errors)} warnings")
     yield dg.MaterializeResult(metadata={"problems": len(problems)})
     yield dg.AssetCheckResult(
@@ -220,17 +219,3 @@ def candidate_year(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         passed=not errors,
         metadata={"errors": len(errors), **failing_rows(problems, len(problems))},
     )
-
-
-def candidate_frames(con, year: int) -> dict[str, pd.DataFrame]:
-    """This year's candidate rows (other years' candidates may sit beside them)."""
-    from assets.candidate.store import WAREHOUSE_TABLES
-    from psw_core.warehouse import table_exists
-
-    frames = {}
-    for name in WAREHOUSE_TABLES:
-        if name != "validation_problems" and table_exists(con, "candidate", name):
-            frame = con.execute(f"SELECT * FROM candidate.{name} WHERE reporting_year = ?", [year]).df()
-            if len(frame):
-                frames[name] = frame.rename(columns={"source_row": "_row"})
-    return frames
