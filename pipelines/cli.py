@@ -149,7 +149,7 @@ def report(
 ) -> None:
     """Render the report from the published snapshot of an earlier build."""
     from assets.report.build import build_report, check_report
-    from psw_core.resources import default_resources
+    from psw_core.settings import settings_from_env  # not psw_core.resources: no Dagster here
 
     formats = _parse_formats(formats)
     _set_env(out_dir=out_dir, config=config, formats=formats)
@@ -164,7 +164,7 @@ def report(
         console.print(f"[red]{snapshot} does not exist; run `psw build --year {year}` first.[/red]")
         raise typer.Exit(EXIT_USAGE)
     if check:
-        problems = check_report(year, default_resources()["settings"])
+        problems = check_report(year, settings_from_env())
         for problem in problems:
             out.print(problem, markup=False)
         if problems:
@@ -172,7 +172,7 @@ def report(
             raise typer.Exit(EXIT_RULES)
         out.print(f"The {year} report's authored text agrees with the published figures.")
         return
-    result = build_report(year, default_resources()["settings"], progress=console)
+    result = build_report(year, settings_from_env(), progress=console)
     for fmt, path in result["paths"].items():
         out.print(f"{fmt}: {path}")
 

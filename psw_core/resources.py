@@ -14,7 +14,7 @@ import dagster as dg
 import duckdb
 from filelock import FileLock, Timeout
 
-from psw_core.settings import DEFAULTS, setting, warehouse_path  # noqa: F401 - re-exported
+from psw_core.settings import DEFAULTS, format_list, setting, warehouse_path  # noqa: F401 - re-exported
 
 
 class WriterBusy(RuntimeError):
@@ -83,7 +83,7 @@ class PswSettings(dg.ConfigurableResource):
     report_years: str = ""  # comma-separated years to render; empty = the latest year present
 
     def format_list(self) -> list[str]:
-        return [f.strip() for f in self.formats.split(",") if f.strip()]
+        return format_list(self.formats)
 
 
 def default_resources() -> dict:

@@ -85,6 +85,8 @@ def replace_partition(con: duckdb.DuckDBPyConnection, schema: str, table: str, s
     recreates it (dropping the other years, whose partitions are then stale) only when the
     query's columns changed. Returns the rows written."""
     con.execute(f"create schema if not exists {schema}")
+    if _table_type(con, schema, table) == "VIEW":  # the model was a view before
+        con.execute(f"drop view {schema}.{table}")
     con.execute(
         f"create or replace temp table _partition_rows as select * from ({select_sql}) "
         "where reporting_year = $partition_year",
@@ -111,7 +113,42 @@ def replace_partition(con: duckdb.DuckDBPyConnection, schema: str, table: str, s
     return int(rows)
 
 
+def replace_view(con: duckdb.DuckDBPyConnection, schema: str, name: str, select_sql: str,
+                 year: int) -> int:
+    """(Re)create schema.name as a view of `select_sql` (every year: a view has no partitions
+    to write), replacing a table of that name left by an older build. Returns `year`'s rows,
+    counted through the view."""
+    con.execute(f"create schema if not exists {schema}")
+    con.execute("begin transaction")
+    try:
+        if _table_type(con, schema, name) == "BASE TABLE":
+            con.execute(f"drop table {schema}.{name}")
+        con.execute(f"create or replace view {schema}.{name} as {select_sql}")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return int(con.execute(f"select count(*) from {schema}.{name} where reporting_year = ?",
+                           [year]).fetchone()[0])
+
+
+def drop_view(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:
+    """Remove a view model whose inputs went away (or a table of that name from an older
+    build)."""
+    kind = _table_type(con, schema, name)
+    if kind is not None:
+        con.execute(f"drop {'table' if kind == 'BASE TABLE' else 'view'} {schema}.{name}")
+
+
+def _table_type(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> str | None:
+    """'BASE TABLE', 'VIEW' or None, from information_schema (temporary objects aside)."""
+    row = con.execute(
+        "select table_type from information_schema.tables where table_catalog = current_database() "
+        "and table_schema = ? and table_name = ?", [schema, name]).fetchone()
+    return row[0] if row else None
+
+
 def delete_partition(con: duckdb.DuckDBPyConnection, schema: str, table: str, year: int) -> None:
     """Remove `year`'s rows, e.g. when the year no longer has the model's inputs."""
-    if table_exists(con, schema, table):
+    if _table_type(con, schema, table) == "BASE TABLE":
         con.execute(f"delete from {schema}.{table} where reporting_year = ?", [year])

@@ -90,7 +90,7 @@ def _extract_of(problem, files: dict[str, dict]) -> str:
 def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings, warehouse: WarehouseResource):
     """Read, check and prepare every extract of the year into candidate.* tables."""
     from assets.candidate import gx_runner
-    from assets.candidate.load import prepare_year
+    from assets.candidate.load import candidate_tables, prepare_year
     from assets.candidate.pseudonymise import resolve_key
     from assets.candidate.validate import ValidationReport, validate_reads
     from psw_core.hashing import file_sha256
@@ -105,15 +105,19 @@ def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings,
         # The key is checked first, so a run that cannot work fails in its first seconds.
         hashes = [file_sha256(p) for p in sorted(folder.iterdir()) if p.is_file()]
         key = resolve_key(os.environ.get("PSW_PSEUDONYMISATION_KEY"), hashes, sample_manifest(settings))
-        prepared = prepare_year(folder, year, config, key)
-    # The suites run on the prepared (pseudonymised) frames: one read serves both.
+        prepared = prepare_year(folder, year, config, key, tables=False)
+    # The suites run on the prepared (pseudonymised) frames: one read serves both. The typed
+    # tables are made after them, so the suites' peak memory does not hold them as well.
     report = validate_reads(prepared.read_results, config, year, ValidationReport(folder=str(folder)))
+    tables = candidate_tables(prepared, config)
+    prepared.read_results = {}  # the suites and the tables were their last readers
+    report.frames.clear()
     problems = list(dict.fromkeys([*prepared.problems, *report.problems]))
-    tables = dict(prepared.tables)
     tables["validation_problems"] = validation_frame(problems, year)
     with warehouse.connect() as con:
         counts = write_candidates(con, year, tables)
         pause_point("ingest")
+    del tables  # written: the rest of this asset needs only the files and counts
     by_extract: dict[str, list] = {}
     for p in problems:
         by_extract.setdefault(_extract_of(p, prepared.files), []).append(p)
@@ -201,14 +205,13 @@ def sample_manifest(settings: PswSettings) -> Path:
     ],
 )
 def candidate_year(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    from assets.candidate.cross_extract import check_frames
+    from assets.candidate.cross_extract import check_candidate_year
 
     year = partition_year(context)
-    with warehouse.connect() as con:
-        frames = candidate_frames(con, year)
-    problems = check_frames(frames)
+    with warehouse.connect() as con:  # the rules run in DuckDB, on the year's candidate rows
+        problems = check_candidate_year(con, year)
     errors = [p for p in problems if p.severity == "error"]
-    context.log.info(f"candidate year: cross-extract rules over {len(frames)} tables of {year}: "
+    context.log.info(f"candidate year: cross-extract rules over the candidate tables of {year}: "
                      f"{len(errors)} errors, {len(problems) - len(errors)} warnings")
     yield dg.MaterializeResult(metadata={"problems": len(problems)})
     yield dg.AssetCheckResult(
@@ -216,17 +219,3 @@ def candidate_year(context: dg.AssetExecutionContext, warehouse: WarehouseResour
         passed=not errors,
         metadata={"errors": len(errors), **failing_rows(problems, len(problems))},
     )
-
-
-def candidate_frames(con, year: int) -> dict[str, pd.DataFrame]:
-    """This year's candidate rows (other years' candidates may sit beside them)."""
-    from assets.candidate.store import WAREHOUSE_TABLES
-    from psw_core.warehouse import table_exists
-
-    frames = {}
-    for name in WAREHOUSE_TABLES:
-        if name != "validation_problems" and table_exists(con, "candidate", name):
-            frame = con.execute(f"SELECT * FROM candidate.{name} WHERE reporting_year = ?", [year]).df()
-            if len(frame):
-                frames[name] = frame.rename(columns={"source_row": "_row"})
-    return frames

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -189,15 +190,12 @@ def age_band(birth: pd.Series, reference: pd.Timestamp) -> pd.Series:
 
 
 def _pseudonymised(result: ReadResult, key: bytes, staff_names: frozenset[str],
-                   memos: dict[str, dict[str, str]] | None = None) -> ReadResult:
-    """A copy with ids pseudonymised and comments scrubbed; no staff names kept.
-
-    `memos` (kind -> raw id -> pseudonym) shares hashes between the year's extracts."""
-    frame = result.frame.copy()
-    memos = {} if memos is None else memos
+                   con: duckdb.DuckDBPyConnection | None = None) -> ReadResult:
+    """A copy with ids pseudonymised (through `con`, an in-memory connection, when given) and
+    comments scrubbed; no staff names kept."""
+    frame = result.frame.copy(deep=False)  # copy-on-write: the other columns are not copied
     for column, kind in SPECS[result.extract].id_columns.items():
-        frame[column] = pseudonymise_column(frame[column], key, kind,
-                                            memos.setdefault(kind, {}))
+        frame[column] = pseudonymise_column(frame[column], key, kind, con)
     if "comments" in frame:
         frame["comments"] = scrub_text(frame["comments"], staff_names)
     return replace(result, frame=frame, staff_names=frozenset(),
@@ -217,28 +215,22 @@ def _stamp(frame: pd.DataFrame, year: int, sha256: str) -> pd.DataFrame:
 
 
 def prepare_year(year_dir: Path, year: int, config: AuthorityConfig,
-                 key: bytes) -> PreparedYear:
-    """The year's candidate.* frames, problems and provenance (docs/interfaces.md)."""
+                 key: bytes, tables: bool = True) -> PreparedYear:
+    """The year's candidate.* frames, problems and provenance (docs/interfaces.md).
+
+    `tables=False` leaves `tables` empty, to be made by `candidate_tables` once the checks have
+    run: the candidate asset does so, so that the suites' peak memory does not also hold a
+    typed copy of every extract."""
     raw = read_year(Path(year_dir), year, config)
     staff_names = frozenset().union(*(r.staff_names for r in raw.values()))
-    memos: dict[str, dict[str, str]] = {}
-    results = {source: _pseudonymised(r, key, staff_names, memos) for source, r in raw.items()}
-    del raw, memos  # raw ids and names go no further
+    results = {}
+    with duckdb.connect() as con:  # private and in memory, for the hashing only
+        for source in list(raw):  # one extract's raw frame at a time is alive beside its copy
+            results[source] = _pseudonymised(raw.pop(source), key, staff_names, con)
+    del raw  # raw ids and names go no further
     prepared = PreparedYear(year=year, tables={}, read_results=results)
     prepared.problems += other_files(Path(year_dir), find_extracts(Path(year_dir)))
-    reference = pd.Timestamp(config.reference_date(year))
-
-    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
     for result in results.values():
-        frame = _stamp(result.frame, year, result.sha256)
-        if result.extract == "hr_workforce":
-            frame = frame.assign(age_band=age_band(frame[BIRTH_DATE_COLUMN], reference))
-        if result.extract == "health_check_responses" and result.item_ids:
-            answers = frame.melt(id_vars=["response_id", "reporting_year", "source_sha256",
-                                          "source_row"], value_vars=list(result.item_ids),
-                                 var_name="item_id", value_name="answer")
-            parts[HEALTH_CHECK_ANSWERS].append(answers.dropna(subset=["answer"]))
-        parts[result.extract].append(frame)
         prepared.problems += result.problems
         prepared.notes += result.notes
         entry = prepared.files.setdefault(result.file, {"path": str(result.path),
@@ -247,12 +239,8 @@ def prepare_year(year_dir: Path, year: int, config: AuthorityConfig,
         entry["extracts"].append(result.extract)
         if not (result.extract == "hr_vacancies" and result.file.lower().endswith(".xml")):
             entry["rows"] += result.rows  # a census: rows = workers, not the vacancy row
-
-    for table in TABLES:
-        frames = [f for f in parts[table] if not f.empty]
-        combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-            columns=[c for c, _ in table_schema(table)])
-        prepared.tables[table] = _typed(table, combined)
+    if tables:
+        prepared.tables = candidate_tables(prepared, config)
     present = {r.extract for r in results.values()}
     prepared.missing = missing_extracts(present)
     prepared.pattern_only_scrub = not staff_names
@@ -262,3 +250,29 @@ def prepare_year(year_dir: Path, year: int, config: AuthorityConfig,
             + (" only (no staff names were available)." if not staff_names
                else f", and of {len(staff_names):,} staff name forms."))
     return prepared
+
+
+def candidate_tables(prepared: PreparedYear, config: AuthorityConfig) -> dict[str, pd.DataFrame]:
+    """Every table of contract.TABLES from the prepared read results, typed as in DuckDB: rows
+    stamped with reporting_year, source_sha256 and source_row, birth dates as age bands,
+    survey answers melted to one row per answered item; empty when no extract fed a table."""
+    year = prepared.year
+    reference = pd.Timestamp(config.reference_date(year))
+    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLES}
+    for result in prepared.read_results.values():
+        frame = _stamp(result.frame, year, result.sha256)
+        if result.extract == "hr_workforce":
+            frame = frame.assign(age_band=age_band(frame[BIRTH_DATE_COLUMN], reference))
+        if result.extract == "health_check_responses" and result.item_ids:
+            answers = frame.melt(id_vars=["response_id", "reporting_year", "source_sha256",
+                                          "source_row"], value_vars=list(result.item_ids),
+                                 var_name="item_id", value_name="answer")
+            parts[HEALTH_CHECK_ANSWERS].append(answers.dropna(subset=["answer"]))
+        parts[result.extract].append(frame)
+    tables = {}
+    for table in TABLES:
+        frames = [f for f in parts.pop(table) if not f.empty]
+        combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+            columns=[c for c, _ in table_schema(table)])
+        tables[table] = _typed(table, combined)
+    return tables

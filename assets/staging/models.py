@@ -9,10 +9,16 @@ Each model is one Dagster asset per reporting year, and writes only that year's 
 model reads is read from its SQL (psw_core.sql_models), never listed twice. A model is built
 only when every table it reads exists, so a warehouse without, say, a caseload extract still
 builds the rest.
+
+A model whose header says `-- Materialised: view` keeps one row per source row and only
+renames, casts, filters or looks up its year's period: it becomes a view over raw.*, so its
+rows are never written to the file (staging.case_allocations was 1M rows of pseudonyms); its
+asset records the year's row count with a count query.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +28,14 @@ import pandas as pd
 
 from assets.candidate.contract import SPECS, table_schema
 from psw_core.config import AuthorityConfig
-from psw_core.sql_models import build_order, delete_partition, replace_partition, sql_tables
+from psw_core.sql_models import (
+    build_order,
+    delete_partition,
+    drop_view,
+    replace_partition,
+    replace_view,
+    sql_tables,
+)
 from psw_core.warehouse import table_exists
 
 SQL_DIR = Path(__file__).with_name("sql")
@@ -33,6 +46,10 @@ MODEL_INPUTS: dict[str, frozenset[str]] = {
     path.stem: sql_tables(path.read_text(encoding="utf-8")) for path in sorted(SQL_DIR.glob("*.sql"))
 }
 MODELS: dict[str, frozenset[str]] = {name: MODEL_INPUTS[name] for name in build_order(MODEL_INPUTS, "staging")}
+# Models materialised as views (their SQL header says so), not as tables.
+VIEW_MODELS: frozenset[str] = frozenset(
+    path.stem for path in SQL_DIR.glob("*.sql")
+    if re.search(r"^-- Materialised: view\b", path.read_text(encoding="utf-8"), re.MULTILINE))
 
 # Tables built here from authority.yml rather than from SQL, and what each reads.
 SETTINGS_TABLES: dict[str, frozenset[str]] = {
@@ -200,15 +217,28 @@ SETTINGS_BUILDERS = {"calendar": build_calendar, "periods": build_periods,
 
 def build_model(con: duckdb.DuckDBPyConnection, model: str, year: int) -> int | None:
     """Replace one reporting year's rows of staging.<model> from its SQL; other years are left
-    alone. None (and the year's rows removed) when a table the SQL reads does not exist, so a
-    warehouse without, say, a caseload extract still builds the rest."""
+    alone. A view model (VIEW_MODELS) is (re)created as a view over every year instead, and the
+    year's rows counted. None (and the year's rows removed, or the view dropped) when a table
+    the SQL reads does not exist, so a warehouse without, say, a caseload extract still builds
+    the rest."""
+    is_view = model in VIEW_MODELS
     if not all(table_exists(con, *name.split(".")) for name in MODEL_INPUTS[model]):
-        delete_partition(con, "staging", model, year)
+        if is_view:
+            drop_view(con, "staging", model)
+        else:
+            delete_partition(con, "staging", model, year)
         return None
     sql = (SQL_DIR / f"{model}.sql").read_text(encoding="utf-8")
     optional = OPTIONAL_RAW.get(model, ())
-    for name in optional:
-        shape = f"select * from raw.{name}" if table_exists(con, "raw", name) else _empty(name)
+    shapes = {name: f"select * from raw.{name}" if table_exists(con, "raw", name) else _empty(name)
+              for name in optional}
+    if is_view:
+        # A stored view cannot read a temporary one: the optional input goes in as a subquery
+        # (re-decided whenever the asset runs, as the temporary view is).
+        for name, shape in shapes.items():
+            sql = re.sub(rf"\boptional_{name}\b", f"({shape}) as optional_{name}", sql)
+        return replace_view(con, "staging", model, sql, year)
+    for name, shape in shapes.items():
         con.execute(f"create or replace temp view optional_{name} as {shape}")
     try:
         return replace_partition(con, "staging", model, sql, year)

@@ -142,6 +142,44 @@ def test_cross_extract_sql_runs_on_candidate_tables():
     assert json.dumps([p.to_dict() for p in problems])
 
 
+def test_cross_extract_rules_for_one_year_of_candidates_run_in_duckdb():
+    # The candidate_year asset checks one year's rows where they are, beside other years'
+    # candidates: the same problems as check_frames on that year's frames, nothing from 2024.
+    con = duckdb.connect()
+    con.execute("create schema candidate")
+    hr = pd.DataFrame({"reporting_year": [2024, 2025], "worker_id": ["a" * 64, "c" * 64],
+                       "source_row": [2, 2]})
+    sup = pd.DataFrame({"reporting_year": [2024, 2025, 2025, 2025],
+                        "worker_id": ["z" * 64, "c" * 64, "b" * 64, "a" * 64],
+                        "source_row": [9, 2, 7, 8]})
+    responses = pd.DataFrame({"reporting_year": [2025, 2025], "service": ["children"] * 2,
+                              "source_row": [2, 3]})
+    invited = pd.DataFrame({"reporting_year": [2024, 2025], "service": ["children"] * 2,
+                            "invited": [5, 1], "source_row": [2, 2]})
+    for name, frame in (("hr_workforce", hr), ("supervision", sup),
+                        ("health_check_responses", responses), ("health_check_invited", invited)):
+        con.register("frame", frame)
+        con.execute(f"create table candidate.{name} as select * from frame")
+        con.unregister("frame")
+    con.execute("create table candidate.caseload as select * from candidate.supervision limit 0")
+    problems = cross_extract.check_candidate_year(con, 2025)
+    assert [(p.rule, p.row, p.value) for p in problems] == [
+        ("XEX-005", 7, "b" * 64), ("XEX-005", 8, "a" * 64),
+        ("XEX-006", 2, "children: 1 invited, 2 responses")]
+    frames = {name: con.execute(f"select * exclude (reporting_year) from candidate.{name} "
+                                "where reporting_year = 2025").df().rename(
+                                    columns={"source_row": "_row"})
+              for name in ("hr_workforce", "supervision", "health_check_responses",
+                           "health_check_invited")}
+    assert [p.to_dict() for p in problems] == [
+        p.to_dict() for p in cross_extract.check_frames(frames)]
+    # No temporary view is left behind, and 2024 has only its own orphan.
+    assert con.execute("select count(*) from information_schema.tables "
+                       "where table_catalog = 'temp'").fetchone()[0] == 0
+    assert [(p.rule, p.row) for p in cross_extract.check_candidate_year(con, 2024)] == [
+        ("XEX-005", 9)]
+
+
 def test_the_warm_up_thread_builds_the_one_context_check_frame_uses():
     from assets.candidate import gx_runner
 

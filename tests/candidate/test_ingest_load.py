@@ -102,3 +102,20 @@ def test_a_large_caseload_reads_whole(tmp_path):
     result = read_extract(path, "caseload", CONFIG)
     assert result.rows == n and result.problems == []
     assert result.frame["allocated_date"].notna().all()
+
+
+def test_tables_made_after_the_checks_equal_those_made_at_once(tmp_path):
+    # The candidate asset makes the typed tables after the suites (so its peak memory does not
+    # hold both): the tables, problems, notes and files must be exactly those of one call.
+    from assets.candidate.load import candidate_tables
+
+    folder = _folder(tmp_path)
+    eager = prepare_year(folder, 2025, CONFIG, KEY)
+    lazy = prepare_year(folder, 2025, CONFIG, KEY, tables=False)
+    assert lazy.tables == {} and lazy.read_results
+    assert (lazy.problems, lazy.notes, lazy.files) == (eager.problems, eager.notes, eager.files)
+    later = candidate_tables(lazy, CONFIG)
+    assert set(later) == set(eager.tables) == set(TABLES)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(later[name], eager.tables[name], check_exact=True, obj=name)
+    assert len(later["health_check_answers"]) == 3  # R1 Q1, R2 Q1, R2 Q2: melted from responses

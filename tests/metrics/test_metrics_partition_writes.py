@@ -63,6 +63,58 @@ def test_a_family_whose_inputs_went_away_removes_its_rows(tmp_path, missing):
     assert con.execute("select count(*) from metrics.measures where measure = 'caseload_fte'").fetchone()[0]
     con.execute(f"drop table raw.{missing}")
     build_staging_year(con, config(), YEAR)
-    con.execute("drop table staging.case_allocations")
+    con.execute("drop view staging.case_allocations")  # a view model (VIEW_MODELS)
     assert build_family(con, "caseload", YEAR, config()) == 0
     assert con.execute("select count(*) from metrics.measures where measure = 'caseload_fte'").fetchone()[0] == 0
+
+
+def _kind(con, name: str) -> str | None:
+    row = con.execute("select table_type from information_schema.tables "
+                      "where table_schema = 'staging' and table_name = ?", [name]).fetchone()
+    return row[0] if row else None
+
+
+def test_a_view_model_is_a_view_over_every_year_counting_its_own(tmp_path):
+    # staging.vacancies only renames and casts: it is a view, never a written table, yet its
+    # asset still reports the year's rows (a count through the view) and sees every year.
+    from assets.staging.models import VIEW_MODELS
+
+    assert {"vacancies", "case_allocations", "supervision_sessions"} <= VIEW_MODELS
+    assert "worker_spells" not in VIEW_MODELS  # windowed spells are worth writing once
+    con, _ = build(tmp_path / "w.duckdb", extra_years={YEAR - 1: {"hr_workforce": HR}})
+    assert _kind(con, "vacancies") == "VIEW" and _kind(con, "worker_spells") == "BASE TABLE"
+    vacancies = len(TABLES["hr_vacancies"])
+    assert build_model(con, "vacancies", YEAR) == vacancies
+    assert build_model(con, "vacancies", YEAR - 1) == 0  # that year had no vacancies extract
+    # A row reaching raw is in the view at once, with no rebuild.
+    con.execute("insert into raw.hr_vacancies by name select * replace (? as reporting_year) "
+                "from raw.hr_vacancies where reporting_year = ?", [YEAR - 1, YEAR])
+    assert con.execute("select count(*) from staging.vacancies where reporting_year = ?",
+                       [YEAR - 1]).fetchone()[0] == vacancies
+    # A warehouse from before views holds a table of that name: the view replaces it.
+    con.execute("drop view staging.vacancies")
+    con.execute("create table staging.vacancies as select 1 as reporting_year")
+    assert build_model(con, "vacancies", YEAR) == vacancies and _kind(con, "vacancies") == "VIEW"
+    # Its input gone, the view goes too (as a table model's year would be emptied).
+    con.execute("drop table raw.hr_vacancies")
+    assert build_model(con, "vacancies", YEAR) is None and _kind(con, "vacancies") is None
+
+
+def test_the_census_caseload_view_takes_the_extract_once_one_arrives(tmp_path):
+    # case_allocations reads raw.caseload when it exists, else an empty relation: as a stored
+    # view it cannot use a temporary one, so the choice is written into the view each build.
+    con, _ = build(tmp_path / "w.duckdb")
+    with_extract = build_model(con, "case_allocations", YEAR)
+    assert with_extract == len(TABLES["caseload"]) and _kind(con, "case_allocations") == "VIEW"
+    con.execute("alter table raw.caseload rename to caseload_away")
+    con.execute("update raw.hr_workforce set cases_held = 2")  # the census's Cases30
+    in_post = con.execute(
+        "select count(*) from staging.worker_spells where reporting_year = ? "
+        "and role_start_date <= ? and (role_end_date is null or role_end_date > ?)",
+        [YEAR, config().reference_date(YEAR), config().reference_date(YEAR)]).fetchone()[0]
+    census = build_model(con, "case_allocations", YEAR)
+    assert census == 2 * in_post > 0
+    assert con.execute("select count(*) from staging.case_allocations "
+                       "where case_type <> 'cases30'").fetchone()[0] == 0
+    con.execute("alter table raw.caseload_away rename to caseload")
+    assert build_model(con, "case_allocations", YEAR) == with_extract

@@ -3,12 +3,14 @@
 -- Service of an allocation = its own `service`; service of a worker = that of the spell.
 with
 
-spells as (
+-- Read once (materialized): the scopes below and the ASYE count reuse them, and
+-- staging.case_allocations is a view.
+spells as materialized (
     select * from staging.worker_spells
     where reporting_year = $reporting_year and in_post_at_reference_date
 ),
 
-open_allocations as (
+open_allocations as materialized (
     select * from staging.case_allocations
     where reporting_year = $reporting_year and open_at_reference_date
 ),
@@ -81,8 +83,9 @@ asye_recorded as (
 ),
 
 caseload_present as (
-    select count(*) > 0 as present
-    from staging.case_allocations where reporting_year = $reporting_year
+    select exists (
+        select 1 from staging.case_allocations where reporting_year = $reporting_year
+    ) as present
 ),
 
 measures as (

@@ -1,5 +1,7 @@
 -- staging.audits
 -- Grain: one row per case audit (one row per raw.audits row), per reporting_year.
+-- Materialised: view (one row per source row, nothing aggregated: reading it costs less
+-- than writing it).
 with
 
 source as (

@@ -5,6 +5,8 @@
 -- caseload_fte follows DfE's definition from the census (docs/measures.md). When both are
 -- there, the caseload extract wins. An allocation is open on D when allocated <= D and
 -- (deallocated blank or deallocated > D) (docs/design.md §4 "Notation").
+-- Materialised: view (one row per source row, nothing aggregated: reading it costs less
+-- than writing it).
 with
 
 source as (

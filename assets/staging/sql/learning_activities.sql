@@ -1,6 +1,8 @@
 -- staging.learning_activities
 -- Grain: one row per completed learning activity (one row per raw.learning row), per
 -- reporting_year.
+-- Materialised: view (one row per source row, nothing aggregated: reading it costs less
+-- than writing it).
 with
 
 source as (

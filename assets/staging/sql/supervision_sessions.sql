@@ -1,6 +1,8 @@
 -- staging.supervision_sessions
 -- Grain: one row per supervision session held (one row per raw.supervision row), per
 -- reporting_year.
+-- Materialised: view (one row per source row, nothing aggregated: reading it costs less
+-- than writing it).
 with
 
 source as (

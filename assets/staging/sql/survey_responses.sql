@@ -1,6 +1,8 @@
 -- staging.survey_responses
 -- Grain: one row per health check respondent (one row per raw.health_check_responses row), per
 -- reporting_year. Every response in a year's folder belongs to that year (docs/design.md §3).
+-- Materialised: view (one row per source row, nothing aggregated: reading it costs less
+-- than writing it).
 with
 
 source as (

@@ -1,6 +1,8 @@
 -- staging.vacancies
 -- Grain: one row per service (or service and team) at the reference date (one row per
 -- raw.hr_vacancies row), per reporting_year.
+-- Materialised: view (one row per source row, nothing aggregated: reading it costs less
+-- than writing it).
 with
 
 source as (
