@@ -18,7 +18,7 @@ YEAR = 2025
 # Direction words, and the phrases that say a change is within chance (assets/report/support/
 # language.py SIMILAR_FRAMES): each is checked against the rule for the measure it describes.
 WORDS = re.compile(r"\b(rose|fell|higher|lower|above|below|similar|no clear change|margin of "
-                   r"error|too small to call a change|not a significant change)\b", re.I)
+                   r"error|could be down to chance|not a significant change)\b", re.I)
 NUMBER = r"(-?[\d,]+(?:\.\d+)?)%?"
 N = r"-?[\d,]+(?:\.\d+)?"
 YEAR_ = r"(?P<year>\d{4})"
@@ -32,8 +32,8 @@ SIMILARS = [
     re.compile(rf"no clear change from {YEAR_}, going from (?P<before>{N})%? to (?P<now>{N})"),
     re.compile(rf"was (?P<now>{N})%?, within the margin of error of {YEAR_}[’']s "
                rf"(?P<before>{N})"),
-    re.compile(rf"was (?P<now>{N})%? against (?P<before>{N})%? in {YEAR_}, a difference too small "
-               rf"to call a change"),
+    re.compile(rf"was (?P<now>{N})%? against (?P<before>{N})%? in {YEAR_}, a difference that "
+               rf"could be down to chance"),
     re.compile(rf"was (?P<now>{N})%?, not a significant change from (?P<before>{N})%? in {YEAR_}"),
 ]
 RELATION = r"(?P<relation>above|below|similar to|the same as)"
@@ -138,7 +138,7 @@ def direction_problems(text, changes, headline) -> tuple[int, list[str]]:
                            & (changes["value"].map(_safe) == _number(found["now"]))]
             ok = found["word"] == word and (rows["direction"] == word).any()
         elif word in ("similar", "no clear change", "margin of error",
-                      "too small to call a change", "not a significant change") and (
+                      "could be down to chance", "not a significant change") and (
                 found := _covering(SIMILARS, sentence, offset)):
             rows = changes[(changes["previous_value"].map(_safe) == _number(found["before"]))
                            & (changes["value"].map(_safe) == _number(found["now"]))]

@@ -165,7 +165,7 @@ def test_report_successive_statements_take_their_wordings_in_turn():
         "percentage points)",
         "was 60.0%, within the margin of error of 2024's 50.0% (a change of +10.0 percentage "
         "points)",
-        "was 60.0% against 50.0% in 2024, a difference too small to call a change (a change of "
+        "was 60.0% against 50.0% in 2024, a difference that could be down to chance (a change of "
         "+10.0 percentage points)",
         "was 60.0%, not a significant change from 50.0% in 2024 (a change of +10.0 percentage "
         "points)"]

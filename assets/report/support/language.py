@@ -56,7 +56,7 @@ SIMILAR_FRAMES = (
     "was similar to {year} ({before} then, {now} now{change_comma})",
     "showed no clear change from {year}, going from {before} to {now}{change_bracket}",
     "was {now}, within the margin of error of {year}'s {before}{change_bracket}",
-    "was {now} against {before} in {year}, a difference too small to call a change"
+    "was {now} against {before} in {year}, a difference that could be down to chance"
     "{change_bracket}",
     "was {now}, not a significant change from {before} in {year}{change_bracket}",
 )
