@@ -80,7 +80,7 @@ def work_dir(name: str) -> Path:
 
 
 def sample_builds(work: Path) -> dict:
-    """psw build (HTML, DOCX and PDF) on the sample (3 years), cold; then a no-op rebuild; then
+    """psw build (HTML, DOCX and PDF) on the sample (every year), cold; then a no-op rebuild; then
     psw report (the render for one authority, HTML) on the same outputs. The commit is pinned
     so the outputs can be compared with the hashes in RESULTS.md."""
     out, home = work / "sample_build", work / "sample_dagster"
@@ -162,7 +162,7 @@ def main() -> None:
         ("import great_expectations", "gx_import"),
         ("psw validate, latest sample year", "validate_year"),
         ("report render, one authority", "sample_render"),
-        ("sample cold build (3 y, html+docx+pdf)", "sample_cold"),
+        ("sample cold build (every sample year, html+docx+pdf)", "sample_cold"),
         ("sample no-op rebuild", "sample_noop"),
     ]
     lines = ["| stage | seconds (median) | range | rows | rows/s | peak RSS MB |",
