@@ -230,24 +230,30 @@ def _linear_system(
     return eq_rows, eq_rhs, ub_rows, ub_rhs
 
 
+def _root(parent: dict, cell):
+    """The root of `cell` in a union-find forest (path halving)."""
+    while parent[cell] != cell:
+        parent[cell] = parent[parent[cell]]
+        cell = parent[cell]
+    return cell
+
+
+def _union(parent: dict, cells: list) -> None:
+    """Join `cells` into one set of the union-find forest `parent`."""
+    for other in cells[1:]:
+        parent[_root(parent, other)] = _root(parent, cells[0])
+
+
 def _components(variables: list, totals: Sequence[Total]) -> list[list]:
     """Unknown cells linked, directly or through other unknown cells, by a constraint: each
     component's ranges depend only on its own cells and the published numbers."""
     parent = {cell: cell for cell in variables}
 
-    def root(cell):
-        while parent[cell] != cell:
-            parent[cell] = parent[parent[cell]]
-            cell = parent[cell]
-        return cell
-
     for constraint in totals:
-        linked = [c for c in dict.fromkeys(constraint.cells) if c in parent]
-        for other in linked[1:]:
-            parent[root(other)] = root(linked[0])
+        _union(parent, [c for c in dict.fromkeys(constraint.cells) if c in parent])
     groups: dict = {}
     for cell in variables:
-        groups.setdefault(root(cell), []).append(cell)
+        groups.setdefault(_root(parent, cell), []).append(cell)
     return list(groups.values())
 
 
@@ -555,24 +561,17 @@ def _blocks(totals: Sequence[Total]) -> list[tuple[list, list[Total]]]:
     hidden), with the constraints on them, in first-seen order."""
     parent: dict = {}
 
-    def root(cell):
-        while parent[cell] != cell:
-            parent[cell] = parent[parent[cell]]
-            cell = parent[cell]
-        return cell
-
     for constraint in totals:
         cells = list(dict.fromkeys(constraint.cells))
         for cell in cells:
             parent.setdefault(cell, cell)
-        for other in cells[1:]:
-            parent[root(other)] = root(cells[0])
+        _union(parent, cells)
     cells_of: dict = {}
     for cell in parent:
-        cells_of.setdefault(root(cell), []).append(cell)
+        cells_of.setdefault(_root(parent, cell), []).append(cell)
     constraints_of: dict = {}
     for constraint in totals:
-        constraints_of.setdefault(root(constraint.total), []).append(constraint)
+        constraints_of.setdefault(_root(parent, constraint.total), []).append(constraint)
     return [(cells, constraints_of[key]) for key, cells in cells_of.items()]
 
 
