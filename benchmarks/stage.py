@@ -123,12 +123,14 @@ def published(data: Path, work: Path) -> dict:
 
 
 def baseline(data: Path, work: Path) -> dict:
-    """Core measures on already-loaded data: our SQL (DuckDB) vs a plain pandas analyst script.
+    """Core measures on already-loaded data: our SQL (DuckDB) vs a plain pandas analyst script,
+    doing the same arithmetic (benchmarks/pandas_baseline.py says why this option).
 
     Both start from the loaded raw.* tables (pandas gets them as DataFrames, not timed).
     Ours: the staging models the core families read, then the workforce, vacancies and
-    caseload families. National data is loaded as one authority, so "per authority and
-    service" is per service for the pandas script too (it still groups by authority).
+    caseload families, with their intervals. Pandas: the same staging flags and every row
+    those three families emit. `compare` matches every row of both. National data is loaded
+    as one authority.
     """
     import duckdb
 
@@ -142,10 +144,8 @@ def baseline(data: Path, work: Path) -> dict:
     excluded = _copy(work / "warehouse.duckdb", work / "baseline.duckdb")
     con = duckdb.connect(str(work / "baseline.duckdb"))
     started = time.perf_counter()
-    frames = {t: con.execute(f"select * from raw.{t}").df()
+    frames = {t: con.execute(f"select * from raw.{t} where reporting_year = $y", {"y": YEAR}).df()
               for t in ("hr_workforce", "hr_vacancies", "caseload")}
-    for frame in frames.values():
-        frame["authority_code"] = config.code
     load_pandas = time.perf_counter() - started
 
     pandas_s = []
@@ -153,7 +153,8 @@ def baseline(data: Path, work: Path) -> dict:
         started = time.perf_counter()
         result = pandas_baseline.core_measures(
             frames["hr_workforce"], frames["hr_vacancies"], frames["caseload"],
-            config.period_start(YEAR), config.reference_date(YEAR))
+            config.period_start(YEAR), config.reference_date(YEAR),
+            int(config.targets["asye_caseload_cap"]))
         pandas_s.append(time.perf_counter() - started)
 
     ours_s = []
