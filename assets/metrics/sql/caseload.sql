@@ -33,23 +33,21 @@ allocations_by_worker as (
     group by worker_id
 ),
 
--- In-post workers, agency included, holding >= 1 open allocation in the scope (DfE CSWW).
+-- In-post workers, agency included, holding >= 1 open allocation in the scope (DfE CSWW):
+-- each worker's FTE beside their open allocations in the scope (one row per scope and worker
+-- on both sides, so the join is one to one).
 case_holders as (
-    select s.scope, s.worker_id, sum(s.fte) as fte
-    from scoped_spells as s
-    semi join allocations_by_worker as a on a.scope = s.scope and a.worker_id = s.worker_id
-    group by s.scope, s.worker_id
-),
-
-held as (
-    select a.scope, sum(a.allocations) as allocations
+    select a.scope, a.worker_id, a.allocations, s.fte
     from allocations_by_worker as a
-    semi join case_holders as h on h.scope = a.scope and h.worker_id = a.worker_id
-    group by a.scope
+    inner join (
+        select scope, worker_id, sum(fte) as fte from scoped_spells group by scope, worker_id
+    ) as s on s.scope = a.scope and s.worker_id = a.worker_id
 ),
 
-holders_fte as (
-    select scope, sum(fte) as case_holders_fte from case_holders group by scope
+holders as (
+    select scope, sum(allocations) as allocations, sum(fte) as case_holders_fte
+    from case_holders
+    group by scope
 ),
 
 -- Children looked after are counted in children's services, so the `children` and `all`
@@ -97,10 +95,9 @@ caseload_present as (
 measures as (
     -- DfE CSWW methodology: cases held at R (agency included; a case held by two workers
     -- counts for each) / FTE of case holders (agency included).
-    select h.scope, 'caseload_fte' as measure, held.allocations / nullif(h.case_holders_fte, 0)
-        as value, held.allocations as numerator, h.case_holders_fte as denominator
-    from holders_fte as h
-    inner join held using (scope)
+    select scope, 'caseload_fte' as measure, allocations / nullif(case_holders_fte, 0)
+        as value, allocations as numerator, case_holders_fte as denominator
+    from holders
     -- DfE children looked after statistics (SSDA903): distinct children looked after with an
     -- open `cla` allocation at R (children's services only).
     union all
