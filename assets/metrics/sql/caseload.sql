@@ -3,16 +3,19 @@
 -- Service of an allocation = its own `service`; service of a worker = that of the spell.
 with
 
--- Read once (materialized): the scopes below and the ASYE count reuse them, and
--- staging.case_allocations is a view.
+-- Read once (materialized): the scopes below and the ASYE count reuse them.
 spells as materialized (
-    select * from staging.worker_spells
+    select worker_id, service, fte, agency_worker, asye from staging.worker_spells
     where reporting_year = $reporting_year and in_post_at_reference_date
 ),
 
-open_allocations as materialized (
-    select * from staging.case_allocations
+-- Open allocations counted per service and worker in one pass over the year's allocations
+-- (1M rows nationally), so that nothing below reads them again row by row.
+open_by_worker as materialized (
+    select service, worker_id, count(*) as allocations
+    from staging.case_allocations
     where reporting_year = $reporting_year and open_at_reference_date
+    group by service, worker_id
 ),
 
 scoped_spells as (
@@ -21,47 +24,48 @@ scoped_spells as (
     select 'all' as scope, * from spells
 ),
 
-scoped_allocations as (
-    select service as scope, * from open_allocations
-    union all
-    select 'all' as scope, * from open_allocations
-),
-
--- Open allocations per worker in the scope (counted once, so the joins below are per worker).
+-- Open allocations per worker in the scope (counted once, so the joins below are per worker):
+-- a service's own, and for `all` the worker's allocations in every service.
 allocations_by_worker as (
-    select scope, worker_id, count(*) as allocations
-    from scoped_allocations
-    group by scope, worker_id
+    select service as scope, worker_id, allocations from open_by_worker
+    union all
+    select 'all' as scope, worker_id, sum(allocations)::bigint from open_by_worker
+    group by worker_id
 ),
 
--- In-post workers, agency included, holding >= 1 open allocation in the scope (DfE CSWW).
+-- In-post workers, agency included, holding >= 1 open allocation in the scope (DfE CSWW):
+-- each worker's FTE beside their open allocations in the scope (one row per scope and worker
+-- on both sides, so the join is one to one).
 case_holders as (
-    select s.scope, s.worker_id, sum(s.fte) as fte
-    from scoped_spells as s
-    semi join allocations_by_worker as a on a.scope = s.scope and a.worker_id = s.worker_id
-    group by s.scope, s.worker_id
-),
-
-held as (
-    select a.scope, sum(a.allocations) as allocations
+    select a.scope, a.worker_id, a.allocations, s.fte
     from allocations_by_worker as a
-    semi join case_holders as h on h.scope = a.scope and h.worker_id = a.worker_id
-    group by a.scope
+    inner join (
+        select scope, worker_id, sum(fte) as fte from scoped_spells group by scope, worker_id
+    ) as s on s.scope = a.scope and s.worker_id = a.worker_id
 ),
 
-holders_fte as (
-    select scope, sum(fte) as case_holders_fte from case_holders group by scope
-),
-
-looked_after as (
-    select scope, count(distinct case_id) as children
-    from scoped_allocations
-    where case_type = 'cla' and service = 'children'
+holders as (
+    select scope, sum(allocations) as allocations, sum(fte) as case_holders_fte
+    from case_holders
     group by scope
 ),
 
+-- Children looked after are counted in children's services, so the `children` and `all`
+-- scopes count the same children: counted once, given to both.
+looked_after as (
+    select s.scope, c.children
+    from (
+        select count(distinct case_id) as children
+        from staging.case_allocations
+        where reporting_year = $reporting_year and open_at_reference_date
+            and case_type = 'cla' and service = 'children'
+    ) as c
+    cross join (select unnest(['children', 'all']) as scope) as s
+    where c.children > 0
+),
+
 allocations_per_worker as (
-    select worker_id, count(*) as allocations from open_allocations group by worker_id
+    select worker_id, allocations from allocations_by_worker where scope = 'all'
 ),
 
 asye as (
@@ -91,10 +95,9 @@ caseload_present as (
 measures as (
     -- DfE CSWW methodology: cases held at R (agency included; a case held by two workers
     -- counts for each) / FTE of case holders (agency included).
-    select h.scope, 'caseload_fte' as measure, held.allocations / nullif(h.case_holders_fte, 0)
-        as value, held.allocations as numerator, h.case_holders_fte as denominator
-    from holders_fte as h
-    inner join held using (scope)
+    select scope, 'caseload_fte' as measure, allocations / nullif(case_holders_fte, 0)
+        as value, allocations as numerator, case_holders_fte as denominator
+    from holders
     -- DfE children looked after statistics (SSDA903): distinct children looked after with an
     -- open `cla` allocation at R (children's services only).
     union all

@@ -20,24 +20,46 @@ scoped as (
     from spells
 ),
 
+-- Each worker once per scope: the sums of their spells and whether any spell has the flag,
+-- so that every headcount below is a count of these rows (one grouping of the spells rather
+-- than one distinct count each). Sums are DECIMAL: summing per worker first changes nothing.
+by_worker as (
+    select
+        scope,
+        worker_id,
+        count(*) filter (where agency_worker = 0) as employed_spells,
+        sum(fte) filter (where agency_worker = 0 and in_post_at_reference_date) as fte_in_post,
+        sum(fte) filter (where agency_worker = 0 and is_starter) as starters_fte,
+        sum(fte) filter (where agency_worker = 0 and is_leaver) as leavers_fte,
+        sum(working_days_lost) filter (where agency_worker = 0 and active_in_period)
+            as days_lost,
+        sum(stress_days_lost) filter (where agency_worker = 0 and active_in_period)
+            as stress_days_lost,
+        bool_or(agency_worker = 0 and in_post_at_reference_date) as in_post,
+        bool_or(agency_worker = 0 and is_leaver) as leaver,
+        bool_or(agency_worker = 0 and in_post_at_reference_date and started_two_years_before)
+            as stable,
+        bool_or(agency_worker = 0 and active_in_period and stress_days_lost > 0) as stressed,
+        sum(fte) filter (where agency_worker = 1 and in_post_at_reference_date) as agency_fte,
+        bool_or(agency_worker = 1 and in_post_at_reference_date) as agency_in_post
+    from scoped
+    group by scope, worker_id
+),
+
 employed as (
     select
         scope,
-        sum(fte) filter (where in_post_at_reference_date) as fte_in_post,
-        count(distinct worker_id) filter (where in_post_at_reference_date) as headcount_in_post,
-        coalesce(sum(fte) filter (where is_starter), 0) as starters_fte,
-        coalesce(sum(fte) filter (where is_leaver), 0) as leavers_fte,
-        count(distinct worker_id) filter (where is_leaver) as leavers_headcount,
-        count(distinct worker_id) filter (
-            where in_post_at_reference_date and started_two_years_before
-        ) as stable_headcount,
-        sum(working_days_lost) filter (where active_in_period) as days_lost,
-        sum(stress_days_lost) filter (where active_in_period) as stress_days_lost,
-        count(distinct worker_id) filter (
-            where active_in_period and stress_days_lost > 0
-        ) as stress_absence_headcount
-    from scoped
-    where agency_worker = 0
+        sum(fte_in_post) as fte_in_post,
+        count(worker_id) filter (where in_post) as headcount_in_post,
+        coalesce(sum(starters_fte), 0) as starters_fte,
+        coalesce(sum(leavers_fte), 0) as leavers_fte,
+        count(worker_id) filter (where leaver) as leavers_headcount,
+        count(worker_id) filter (where stable) as stable_headcount,
+        sum(days_lost) as days_lost,
+        sum(stress_days_lost) as stress_days_lost,
+        count(worker_id) filter (where stressed) as stress_absence_headcount
+    from by_worker
+    where employed_spells > 0
     group by scope
 ),
 
@@ -60,10 +82,9 @@ stress_recorded as (
 agency as (
     select
         scope,
-        sum(fte) as agency_fte,
-        count(distinct worker_id) as agency_headcount
-    from scoped
-    where agency_worker = 1 and in_post_at_reference_date
+        sum(agency_fte) as agency_fte,
+        count(worker_id) filter (where agency_in_post) as agency_headcount
+    from by_worker
     group by scope
 ),
 

@@ -9,8 +9,10 @@
 -- than writing it).
 with
 
-source as (
-    -- raw.caseload, or an empty relation of its shape when no year has one (models.py)
+-- raw.caseload, or an empty relation of its shape when no year has one (models.py). Not
+-- materialised: it is read twice, and a materialised copy would read every column of 1M rows
+-- even for a count of the view.
+source as not materialized (
     select * from optional_caseload
 ),
 

@@ -22,9 +22,29 @@ move_ends as (
     where reason_leave = 7 and role_end_date is not null
 ),
 
-spell_starts as (
-    select distinct worker_id, service, role_start_date
-    from source
+-- Each move once: an end with reason 7 and a start of the same worker in the other service
+-- 0-7 days after it. A join from the few move ends, rather than two lookups per spell.
+moves as materialized (
+    select distinct
+        e.worker_id,
+        e.service as from_service,
+        e.role_end_date,
+        s.service as to_service,
+        s.role_start_date
+    from move_ends as e
+    inner join source as s
+        on s.worker_id = e.worker_id
+        and s.service <> e.service
+        and s.role_start_date between e.role_end_date
+            and (e.role_end_date + interval 7 day)::date
+),
+
+move_outs as (
+    select distinct worker_id, from_service as service, role_end_date from moves
+),
+
+move_ins as (
+    select distinct worker_id, to_service as service, role_start_date from moves
 ),
 
 renamed as (
@@ -79,21 +99,15 @@ flagged as (
         coalesce(r.role_end_date between r.period_start and r.reference_date, false)
             as ends_in_period,
         r.role_start_date <= (r.reference_date - interval 2 year)::date as started_two_years_before,
-        coalesce(r.reason_leave = 7 and exists (
-            select 1 from spell_starts as n
-            where n.worker_id = r.worker_id
-              and n.service <> r.service
-              and n.role_start_date between r.role_end_date
-                  and (r.role_end_date + interval 7 day)::date
-        ), false) as is_move_out,
-        exists (
-            select 1 from move_ends as e
-            where e.worker_id = r.worker_id
-              and e.service <> r.service
-              and r.role_start_date between e.role_end_date
-                  and (e.role_end_date + interval 7 day)::date
-        ) as is_move_in
+        coalesce(r.reason_leave = 7 and o.worker_id is not null, false) as is_move_out,
+        i.worker_id is not null as is_move_in
     from renamed as r
+    left join move_outs as o
+        on o.worker_id = r.worker_id and o.service = r.service
+        and o.role_end_date = r.role_end_date
+    left join move_ins as i
+        on i.worker_id = r.worker_id and i.service = r.service
+        and i.role_start_date = r.role_start_date
 ),
 
 final as (
