@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from assets.published.provenance import write_json_atomic
@@ -43,18 +46,40 @@ def build_report(year: int, settings, progress=None) -> dict:
             + "\nRun `psw report --check` after fixing them.")
     if progress is not None:
         progress.print(f"Rendering the {year} report ({settings.formats})…")
-    paths, seconds, renderer = {}, 0.0, ""
-    for main_qmd, stem, key in DOCUMENTS:
-        result = render_report(
-            project_dir=Path(settings.report_dir).resolve(), main_qmd=main_qmd, out_dir=out,
-            output_stem=stem, formats=settings.format_list(), params=params,
-            metadata={"authority": config.name, "reporting-year": str(year),
-                      "subtitle": f"Reporting year 1 {config.period_start(year):%B %Y} to "
-                                  f"{config.reference_date(year):%-d %B %Y}"},
-            before_publish=lambda: pause_point("render"),
-        )
+    metadata = {"authority": config.name, "reporting-year": str(year),
+                "subtitle": f"Reporting year 1 {config.period_start(year):%B %Y} to "
+                            f"{config.reference_date(year):%-d %B %Y}"}
+    # Both documents are made at the same time (each runs its own kernel, on a core of its
+    # own), and neither is moved into place until both are made: a failure leaves the last
+    # good pair as it was.
+    made = threading.Barrier(len(DOCUMENTS))
+
+    def render(main_qmd: str, stem: str):
+        def before_publish() -> None:
+            pause_point("render")
+            made.wait()
+
+        try:
+            return render_report(
+                project_dir=Path(settings.report_dir).resolve(), main_qmd=main_qmd, out_dir=out,
+                output_stem=stem, formats=settings.format_list(), params=params,
+                metadata=metadata, before_publish=before_publish)
+        except BaseException:
+            made.abort()  # the other document stops before it publishes
+            raise
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(DOCUMENTS), thread_name_prefix="render") as pool:
+        futures = [pool.submit(render, main_qmd, stem) for main_qmd, stem, _ in DOCUMENTS]
+    failures = [f.exception() for f in futures if f.exception() is not None]
+    if failures:  # the first document's own error, not the other's stop
+        raise next((e for e in failures if not isinstance(e, threading.BrokenBarrierError)),
+                   failures[0])
+    seconds = time.perf_counter() - started  # both documents, side by side
+    paths, renderer = {}, ""
+    for (_, _, key), future in zip(DOCUMENTS, futures, strict=True):
+        result = future.result()
         paths.update({f"{key}{fmt}": str(p) for fmt, p in result.outputs.items()})
-        seconds += result.seconds
         renderer = result.renderer
     digests = {fmt: hashlib.sha256(Path(p).read_bytes()).hexdigest() for fmt, p in paths.items()}
     _record_renderer(out / "provenance.json", renderer, digests)

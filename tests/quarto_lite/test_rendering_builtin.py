@@ -104,6 +104,20 @@ def test_same_inputs_give_the_same_bytes(rendered, tmp_path):
         assert again.outputs[fmt].read_bytes() == path.read_bytes(), fmt
 
 
+def test_formats_made_side_by_side_are_the_bytes_of_one_by_one(tmp_path):
+    from quarto_lite.render import convert_all, convert_executed, execute_builtin
+
+    project = make_project(tmp_path / "project")
+    executed = execute_builtin(project, "report.qmd", tmp_path / "work", PARAMS, METADATA)
+    together = tmp_path / "together"
+    together.mkdir()
+    made = convert_all(executed, ["html", "docx", "pdf"], together)
+    for fmt, path in made.items():
+        alone = tmp_path / f"alone.{fmt}"
+        convert_executed(executed, fmt, alone)
+        assert alone.read_bytes() == path.read_bytes(), fmt
+
+
 def make_small_project(root: Path, part: str) -> Path:
     """A quick project (no pandas/matplotlib) whose main file includes sections/part.qmd."""
     make_project(root)
