@@ -20,6 +20,32 @@ ANNEX_QMD = "psw_technical_annex.qmd"  # methods, definitions, data quality, pro
 DOCUMENTS = ((MAIN_QMD, REPORT_STEM, ""), (ANNEX_QMD, ANNEX_STEM, "annex_"))
 
 
+# What the documents' chunks import (sections/setup.qmd, and pyplot, which the charts import
+# when they draw): prestart_report imports them in the kernels ahead of the render. A module
+# missing here is imported by its chunk as before, so this list only decides what is early.
+KERNEL_MODULES = (
+    "pandas", "duckdb", "matplotlib.pyplot", "IPython.display",
+    "assets.report.support.charts", "assets.report.support.comparisons",
+    "assets.report.support.formatting", "assets.report.support.language",
+    "assets.report.support.narrative", "assets.report.support.prose",
+    "assets.report.support.snapshot", "assets.report.support.tables",
+)
+
+
+def prestart_report(settings) -> None:
+    """Start the documents' kernels now, with their imports, in the background (psw build
+    calls this as the report year's pipeline starts, so they overlap with it); the render
+    takes them. Only the built-in renderer runs kernels, so nothing starts when Quarto is on
+    PATH."""
+    from quarto_lite.execute import prestart_kernel
+    from quarto_lite.render import quarto_version
+
+    if quarto_version() is not None:
+        return
+    for _ in DOCUMENTS:  # each main file's chunks run in the report folder
+        prestart_kernel(Path(settings.report_dir).resolve(), KERNEL_MODULES)
+
+
 def build_report(year: int, settings, progress=None) -> dict:
     from psw_core.config import load_config
     from psw_core.instrument import pause_point
