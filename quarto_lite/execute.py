@@ -118,6 +118,12 @@ def prestart_kernel(work_dir: Path, modules: Sequence[str] = ()) -> None:
     threading.Thread(target=start, name="prestart-kernel", daemon=True).start()
 
 
+def prestarted(work_dir: Path) -> int:
+    """How many kernels prestart_kernel has started for `work_dir` that no render has taken."""
+    with _PRESTARTED_LOCK:
+        return len(_PRESTARTED.get(str(Path(work_dir).resolve()), []))
+
+
 def _warm_kernel(work_dir: Path, modules: list[str]) -> KernelManager:
     spec_dir = tempfile.mkdtemp(prefix="psw-kernel-")
     try:

@@ -33,17 +33,18 @@ KERNEL_MODULES = (
 
 
 def prestart_report(settings) -> None:
-    """Start the documents' kernels now, with their imports, in the background (psw build
-    calls this as the report year's pipeline starts, so they overlap with it); the render
-    takes them. Only the built-in renderer runs kernels, so nothing starts when Quarto is on
-    PATH."""
-    from quarto_lite.execute import prestart_kernel
+    """Start the documents' kernels now, with their imports, in the background, unless they
+    are started already; the render takes them. psw build calls this as the report year's
+    pipeline starts, build_report before its checks, so the kernels' start overlaps with that
+    work. Only the built-in renderer runs kernels: nothing starts when Quarto is on PATH."""
+    from quarto_lite.execute import prestart_kernel, prestarted
     from quarto_lite.render import quarto_version
 
+    folder = Path(settings.report_dir).resolve()  # each main file's chunks run here
     if quarto_version() is not None:
         return
-    for _ in DOCUMENTS:  # each main file's chunks run in the report folder
-        prestart_kernel(Path(settings.report_dir).resolve(), KERNEL_MODULES)
+    for _ in range(len(DOCUMENTS) - prestarted(folder)):
+        prestart_kernel(folder, KERNEL_MODULES)
 
 
 def build_report(year: int, settings, progress=None) -> dict:
@@ -57,6 +58,7 @@ def build_report(year: int, settings, progress=None) -> dict:
     snapshot = out / "published.duckdb"
     if not snapshot.exists():
         raise FileNotFoundError(f"{snapshot} is missing; build the year's tables first.")
+    prestart_report(settings)  # the kernels start while the sources are checked
     params = {
         "reporting_year": year,
         "snapshot": str(snapshot),

@@ -13,6 +13,7 @@ from assets.report.build import ANNEX_QMD, ANNEX_STEM, MAIN_QMD, REPORT_STEM, bu
 from psw_core.config import load_config
 from psw_core.settings import Settings
 from quarto_lite import RenderError, render_report
+from quarto_lite.execute import prestarted
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2025
@@ -41,6 +42,7 @@ def make_setup(root: Path, paper: str = PAPER, annex: str = ANNEX) -> Settings:
 def test_both_documents_are_made_as_each_alone(tmp_path):
     settings = make_setup(tmp_path)
     result = build_report(YEAR, settings)
+    assert prestarted(Path(settings.report_dir)) == 0  # it started two kernels and took both
     year_dir = tmp_path / "build" / str(YEAR)
     assert sorted(result["paths"]) == ["annex_docx", "annex_html", "docx", "html"]
     assert result["renderer"] == "builtin"
