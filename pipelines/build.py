@@ -126,6 +126,11 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
             # Forget the last success before changing anything, so a failed run is never kept.
             (out_dir / str(y) / FINGERPRINT_FILE).unlink(missing_ok=True)
             FAILURES.clear()
+            if year_formats[y]:  # the report's kernels start and import beside the year's run
+                from assets.report.build import prestart_report
+                from psw_core.settings import settings_from_env
+
+                prestart_report(settings_from_env())
             result = job.execute_in_process(
                 run_config={"loggers": {"psw_progress": {}}}, instance=instance,
                 partition_key=str(y), raise_on_error=False,

@@ -77,9 +77,10 @@ def convert(
         markdown = insert_contents(markdown, fmt, str(contents_before), title, toc_depth)
         toc = False
         metadata = {**metadata, "toc": False}  # the templates read `toc` from metadata too
-    source = build_dir / "report.md"
+    # Files of their own per format, so that the formats can be converted at the same time.
+    source = build_dir / f"report.{fmt}.md"
     source.write_text(markdown, encoding="utf-8")
-    metadata_file = build_dir / "metadata.yaml"
+    metadata_file = build_dir / f"metadata.{fmt}.yaml"
     metadata_file.write_text(yaml.safe_dump(metadata, sort_keys=True), encoding="utf-8")
     common = _common_args(metadata_file, toc, toc_depth, [build_dir, project_dir])
     if fmt == "html":

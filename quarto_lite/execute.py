@@ -7,12 +7,17 @@ variable set in one chunk is visible to later chunks and to inline expressions a
 from __future__ import annotations
 
 import ast
+import atexit
 import base64
 import contextlib
 import json
 import re
+import shutil
 import sys
 import tempfile
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,6 +88,91 @@ def _kernel_manager(spec_dir: Path) -> KernelManager:
     (kernel_dir / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
     specs = KernelSpecManager(kernel_dirs=[str(spec_dir)], ensure_native_kernel=False)
     return KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs)
+
+
+# nbclient starts its kernels with this argument (its `ipython_hist_file`); so do we.
+HISTORY_ARGUMENT = "--HistoryManager.hist_file=:memory:"
+# Kernels started ahead of a render (prestart_kernel), by the folder their chunks run in.
+_PRESTARTED: dict[str, list[Future]] = {}
+_PRESTARTED_LOCK = threading.Lock()
+
+
+def prestart_kernel(work_dir: Path, modules: Sequence[str] = ()) -> None:
+    """Start, in the background, a kernel for a later render whose chunks run in `work_dir`,
+    and import `modules` in it (binding no names), so that the kernel's start and the chunks'
+    imports overlap with what the caller does meanwhile. The next render in that folder takes
+    it instead of starting its own (same interpreter, settings and folder, so the same
+    output); one never taken is stopped when this process exits."""
+    future: Future = Future()
+
+    def start() -> None:
+        try:
+            future.set_result(_warm_kernel(Path(work_dir), list(modules)))
+        except BaseException as exc:  # the render then starts a kernel of its own
+            future.set_exception(exc)
+
+    with _PRESTARTED_LOCK:
+        if not _PRESTARTED:
+            atexit.register(_stop_prestarted)
+        _PRESTARTED.setdefault(str(Path(work_dir).resolve()), []).append(future)
+    threading.Thread(target=start, name="prestart-kernel", daemon=True).start()
+
+
+def prestarted(work_dir: Path) -> int:
+    """How many kernels prestart_kernel has started for `work_dir` that no render has taken."""
+    with _PRESTARTED_LOCK:
+        return len(_PRESTARTED.get(str(Path(work_dir).resolve()), []))
+
+
+def _warm_kernel(work_dir: Path, modules: list[str]) -> KernelManager:
+    spec_dir = tempfile.mkdtemp(prefix="psw-kernel-")
+    try:
+        km = _kernel_manager(Path(spec_dir))
+        km.start_kernel(extra_arguments=[HISTORY_ARGUMENT], cwd=str(work_dir))
+    finally:
+        shutil.rmtree(spec_dir, ignore_errors=True)  # read once, at the kernel's start
+    client = km.blocking_client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=CELL_TIMEOUT_SECONDS)
+        if modules:
+            # An import that fails here is left to the chunk that makes it, which reports it.
+            client.execute_interactive(
+                f"for __psw_module__ in {modules!r}:\n"
+                "    try:\n        __import__('importlib').import_module(__psw_module__)\n"
+                "    except Exception:\n        pass\n"
+                "del __psw_module__",
+                store_history=False, timeout=CELL_TIMEOUT_SECONDS, output_hook=lambda _: None)
+    except BaseException:
+        km.shutdown_kernel(now=True)
+        raise
+    finally:
+        client.stop_channels()
+    return km
+
+
+def _take_prestarted(work_dir: Path) -> KernelManager | None:
+    """A kernel prestart_kernel started for `work_dir` and still alive, or None."""
+    with _PRESTARTED_LOCK:
+        waiting = _PRESTARTED.get(str(Path(work_dir).resolve())) or []
+        future = waiting.pop(0) if waiting else None
+    if future is None or future.exception() is not None:
+        return None
+    km = future.result()
+    if km.is_alive():
+        return km
+    km.cleanup_resources()
+    return None
+
+
+def _stop_prestarted() -> None:
+    with _PRESTARTED_LOCK:
+        futures = [f for waiting in _PRESTARTED.values() for f in waiting]
+        _PRESTARTED.clear()
+    for future in futures:
+        if future.exception() is None:
+            with contextlib.suppress(Exception):
+                future.result().shutdown_kernel(now=True)
 
 
 def _param_code(params: dict) -> str:
@@ -171,14 +261,17 @@ def _run_cells(cells: list[_Cell], work_dir: Path, project_dir: Path) -> list[li
     with tempfile.TemporaryDirectory(prefix="psw-kernel-") as spec_dir:
         client = NotebookClient(
             notebook,
-            km=_kernel_manager(Path(spec_dir)),
+            km=_take_prestarted(work_dir) or _kernel_manager(Path(spec_dir)),
             timeout=CELL_TIMEOUT_SECONDS,
             iopub_timeout=IOPUB_TIMEOUT_SECONDS,
             raise_on_iopub_timeout=True,
             allow_errors=False,
             resources={"metadata": {"path": str(work_dir)}},
+            shutdown_kernel="immediate",  # every output is in: stop it without waiting
         )
-        with client.setup_kernel():
+        # nbclient stops a kernel it did not make itself only when asked (cleanup_kc): without
+        # it each render left its kernel running until this process ended.
+        with client.setup_kernel(cleanup_kc=True):
             for index, nb_cell in enumerate(notebook.cells):
                 try:
                     client.execute_cell(nb_cell, index)
@@ -449,9 +542,10 @@ class LiveDocument:
             self.notebook, km=_kernel_manager(Path(spec_dir)), timeout=CELL_TIMEOUT_SECONDS,
             iopub_timeout=IOPUB_TIMEOUT_SECONDS, raise_on_iopub_timeout=True,
             allow_errors=False, resources={"metadata": {"path": str(work_dir)}},
+            shutdown_kernel="immediate",
         )
         try:
-            self._stack.enter_context(self.client.setup_kernel())
+            self._stack.enter_context(self.client.setup_kernel(cleanup_kc=True))
             for index in range(len(self.notebook.cells)):
                 self._execute(index)
         except BaseException:

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -237,12 +238,20 @@ def _render_builtin(
     metadata: dict,
 ) -> tuple[dict[str, Path], list[str]]:
     executed = execute_builtin(project_dir, main_qmd, staging, params, metadata)
-    made = {}
-    for fmt in formats:
-        target = staging / f"report.{EXTENSIONS[fmt]}"
-        convert_executed(executed, fmt, target)
-        made[fmt] = target
-    return made, executed.warnings
+    return convert_all(executed, formats, staging), executed.warnings
+
+
+def convert_all(executed: Executed, formats: list[str], folder: Path) -> dict[str, Path]:
+    """Every format of an executed document, as `folder/report.<ext>`. The conversions are
+    independent (pandoc and Typst in processes of their own, each format with its own working
+    files), so they run side by side on the cores there are; the bytes are those of one by one."""
+    made = {fmt: folder / f"report.{EXTENSIONS[fmt]}" for fmt in formats}
+    workers = max(1, min(len(formats), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="convert") as pool:
+        futures = [pool.submit(convert_executed, executed, fmt, made[fmt]) for fmt in formats]
+    for future in futures:  # the first failure in the order asked for, as one by one
+        future.result()
+    return made
 
 
 def _settings(project_dir: Path, main_qmd: str, metadata: dict) -> dict:

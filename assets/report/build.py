@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from assets.published.provenance import write_json_atomic
@@ -17,6 +20,33 @@ ANNEX_QMD = "psw_technical_annex.qmd"  # methods, definitions, data quality, pro
 DOCUMENTS = ((MAIN_QMD, REPORT_STEM, ""), (ANNEX_QMD, ANNEX_STEM, "annex_"))
 
 
+# What the documents' chunks import (sections/setup.qmd, and pyplot, which the charts import
+# when they draw): prestart_report imports them in the kernels ahead of the render. A module
+# missing here is imported by its chunk as before, so this list only decides what is early.
+KERNEL_MODULES = (
+    "pandas", "duckdb", "matplotlib.pyplot", "IPython.display",
+    "assets.report.support.charts", "assets.report.support.comparisons",
+    "assets.report.support.formatting", "assets.report.support.language",
+    "assets.report.support.narrative", "assets.report.support.prose",
+    "assets.report.support.snapshot", "assets.report.support.tables",
+)
+
+
+def prestart_report(settings) -> None:
+    """Start the documents' kernels now, with their imports, in the background, unless they
+    are started already; the render takes them. psw build calls this as the report year's
+    pipeline starts, build_report before its checks, so the kernels' start overlaps with that
+    work. Only the built-in renderer runs kernels: nothing starts when Quarto is on PATH."""
+    from quarto_lite.execute import prestart_kernel, prestarted
+    from quarto_lite.render import quarto_version
+
+    folder = Path(settings.report_dir).resolve()  # each main file's chunks run here
+    if quarto_version() is not None:
+        return
+    for _ in range(len(DOCUMENTS) - prestarted(folder)):
+        prestart_kernel(folder, KERNEL_MODULES)
+
+
 def build_report(year: int, settings, progress=None) -> dict:
     from psw_core.config import load_config
     from psw_core.instrument import pause_point
@@ -28,6 +58,7 @@ def build_report(year: int, settings, progress=None) -> dict:
     snapshot = out / "published.duckdb"
     if not snapshot.exists():
         raise FileNotFoundError(f"{snapshot} is missing; build the year's tables first.")
+    prestart_report(settings)  # the kernels start while the sources are checked
     params = {
         "reporting_year": year,
         "snapshot": str(snapshot),
@@ -43,18 +74,40 @@ def build_report(year: int, settings, progress=None) -> dict:
             + "\nRun `psw report --check` after fixing them.")
     if progress is not None:
         progress.print(f"Rendering the {year} report ({settings.formats})…")
-    paths, seconds, renderer = {}, 0.0, ""
-    for main_qmd, stem, key in DOCUMENTS:
-        result = render_report(
-            project_dir=Path(settings.report_dir).resolve(), main_qmd=main_qmd, out_dir=out,
-            output_stem=stem, formats=settings.format_list(), params=params,
-            metadata={"authority": config.name, "reporting-year": str(year),
-                      "subtitle": f"Reporting year 1 {config.period_start(year):%B %Y} to "
-                                  f"{config.reference_date(year):%-d %B %Y}"},
-            before_publish=lambda: pause_point("render"),
-        )
+    metadata = {"authority": config.name, "reporting-year": str(year),
+                "subtitle": f"Reporting year 1 {config.period_start(year):%B %Y} to "
+                            f"{config.reference_date(year):%-d %B %Y}"}
+    # Both documents are made at the same time (each runs its own kernel, on a core of its
+    # own), and neither is moved into place until both are made: a failure leaves the last
+    # good pair as it was.
+    made = threading.Barrier(len(DOCUMENTS))
+
+    def render(main_qmd: str, stem: str):
+        def before_publish() -> None:
+            pause_point("render")
+            made.wait()
+
+        try:
+            return render_report(
+                project_dir=Path(settings.report_dir).resolve(), main_qmd=main_qmd, out_dir=out,
+                output_stem=stem, formats=settings.format_list(), params=params,
+                metadata=metadata, before_publish=before_publish)
+        except BaseException:
+            made.abort()  # the other document stops before it publishes
+            raise
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(DOCUMENTS), thread_name_prefix="render") as pool:
+        futures = [pool.submit(render, main_qmd, stem) for main_qmd, stem, _ in DOCUMENTS]
+    failures = [f.exception() for f in futures if f.exception() is not None]
+    if failures:  # the first document's own error, not the other's stop
+        raise next((e for e in failures if not isinstance(e, threading.BrokenBarrierError)),
+                   failures[0])
+    seconds = time.perf_counter() - started  # both documents, side by side
+    paths, renderer = {}, ""
+    for (_, _, key), future in zip(DOCUMENTS, futures, strict=True):
+        result = future.result()
         paths.update({f"{key}{fmt}": str(p) for fmt, p in result.outputs.items()})
-        seconds += result.seconds
         renderer = result.renderer
     digests = {fmt: hashlib.sha256(Path(p).read_bytes()).hexdigest() for fmt, p in paths.items()}
     _record_renderer(out / "provenance.json", renderer, digests)

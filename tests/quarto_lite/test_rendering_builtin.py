@@ -104,6 +104,43 @@ def test_same_inputs_give_the_same_bytes(rendered, tmp_path):
         assert again.outputs[fmt].read_bytes() == path.read_bytes(), fmt
 
 
+def test_formats_made_side_by_side_are_the_bytes_of_one_by_one(tmp_path):
+    from quarto_lite.render import convert_all, convert_executed, execute_builtin
+
+    project = make_project(tmp_path / "project")
+    executed = execute_builtin(project, "report.qmd", tmp_path / "work", PARAMS, METADATA)
+    together = tmp_path / "together"
+    together.mkdir()
+    made = convert_all(executed, ["html", "docx", "pdf"], together)
+    for fmt, path in made.items():
+        alone = tmp_path / f"alone.{fmt}"
+        convert_executed(executed, fmt, alone)
+        assert alone.read_bytes() == path.read_bytes(), fmt
+
+
+def test_a_prestarted_kernel_is_taken_and_changes_no_byte(rendered, tmp_path):
+    from quarto_lite import execute
+
+    project = make_project(tmp_path / "project")
+    execute.prestart_kernel(project, ["json", "matplotlib.pyplot", "no_such_module_here"])
+    again = render(project, tmp_path / "out")
+    assert execute._PRESTARTED[str(project.resolve())] == []  # the render took it
+    for fmt, path in rendered.outputs.items():
+        assert again.outputs[fmt].read_bytes() == path.read_bytes(), fmt
+
+
+def test_a_prestarted_kernel_binds_no_names(tmp_path):
+    from quarto_lite import execute
+
+    part = ("```{python}\n#| output: asis\nprint('json' in globals(), "
+            "'__psw_module__' in globals(), 'sys' in globals())\n```\n")
+    project = make_small_project(tmp_path / "project", part)
+    execute.prestart_kernel(project, ["json", "sys"])
+    html = render(project, tmp_path / "out", formats=["html"]).outputs["html"].read_text()
+    assert execute._PRESTARTED[str(project.resolve())] == []  # the render took it
+    assert "False False False" in html
+
+
 def make_small_project(root: Path, part: str) -> Path:
     """A quick project (no pandas/matplotlib) whose main file includes sections/part.qmd."""
     make_project(root)

@@ -11,11 +11,15 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from assets.published.tables import HEADLINE_MEASURES
+from assets.metrics.definitions import headline_measures
 from assets.report.support.claims import placeholder_words
 from assets.report.support.formatting import Md
 from assets.report.support.narrative import render_prose
 from assets.report.support.snapshot import Snapshot
+
+# From the registry, as the published headline table takes it: importing
+# assets.published.tables would load its disclosure solver (scipy) into every report kernel.
+HEADLINE_MEASURES = headline_measures()
 
 
 def figure_for(snap: Snapshot):
