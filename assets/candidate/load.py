@@ -99,6 +99,7 @@ def read_extract(path: Path, extract: str, config: AuthorityConfig | None,
         header, body, problems = xlsx_grid(path, path.name)
     else:
         header, body, problems = csv_grid(decode_text(data, path.name), path.name)
+    del data  # the file's bytes are not needed beside its grid
     result = type_grid(header, body, SPECS[extract], path.name, config, item_ids=item_ids,
                        problems=problems)
     result.path, result.sha256 = path, sha256

@@ -180,6 +180,7 @@ def check_read(key: str, read, config: AuthorityConfig, year: int,
         period_start=config.period_start(year), reference_date=config.reference_date(year),
         codebook_items=codebook,
     )
+    gx_runner.release()  # the frame is not held after its check
     # The reader already reported a missing required column; do not say it twice.
     gx_found = [p for p in outcome.problems
                 if not (p.rule.endswith("-000") and (p.file, p.column) in missing_cols)]
