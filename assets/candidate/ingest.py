@@ -65,7 +65,7 @@ def ingest_year(con, year_dir: Path, year: int, config: AuthorityConfig, key: by
             writer.append(table, part, read.sha256)
 
     limit = con.execute("select current_setting('memory_limit')").fetchone()[0]
-    con.execute(f"set memory_limit = '{WRITE_MEMORY_LIMIT}'")
+    con.execute("set memory_limit = ?", [WRITE_MEMORY_LIMIT])
     writer.begin()
     try:
         for table in TABLES:
@@ -85,6 +85,6 @@ def ingest_year(con, year_dir: Path, year: int, config: AuthorityConfig, key: by
         writer.rollback()
         raise
     finally:
-        con.execute(f"set memory_limit = '{limit}'")
+        con.execute("set memory_limit = ?", [limit])
     return IngestedYear(prepared=prepared, report=report, problems=problems, counts=counts)
 
