@@ -101,24 +101,35 @@ def check_frames(
 
 
 def check_candidate_year(con: duckdb.DuckDBPyConnection, year: int,
-                         cap: int = DEFAULT_CAP) -> list[Problem]:
+                         cap: int = DEFAULT_CAP, present: set[str] | None = None,
+                         files: dict[str, str] | None = None,
+                         column_letters: dict[str, dict[str, str]] | None = None
+                         ) -> list[Problem]:
     """Cross-extract problems for one year's rows of `candidate.*` (other years' candidates may
     sit beside them), run where the rows are: each table the rules read becomes a temporary view
     of its year's rows, so no copy of millions of rows is made in pandas. A table with no rows
-    for the year counts as absent, as in `check_frames`."""
-    present = set()
-    for name in ("hr_workforce", *WORKER_CHECKS, "health_check_responses", "health_check_invited"):
-        exists = con.execute("select count(*) from information_schema.tables where "
-                             "table_schema = 'candidate' and table_name = ?", [name]).fetchone()[0]
-        if exists and con.execute(f"select exists (select 1 from candidate.{name} "
-                                  "where reporting_year = ?)", [year]).fetchone()[0]:
-            present.add(name)
+    for the year counts as absent, as in `check_frames`, unless `present` names the extracts
+    read (the ingest, which knows them, and whose rows are not yet committed); `files` and
+    `column_letters` name each extract's file and letters in the problems, as `check_frames`."""
+    if present is None:
+        present = set()
+        for name in ("hr_workforce", *WORKER_CHECKS, "health_check_responses",
+                     "health_check_invited"):
+            exists = con.execute("select count(*) from information_schema.tables where "
+                                 "table_schema = 'candidate' and table_name = ?",
+                                 [name]).fetchone()[0]
+            if exists and con.execute(f"select exists (select 1 from candidate.{name} "
+                                      "where reporting_year = ?)", [year]).fetchone()[0]:
+                present.add(name)
+    else:  # only the tables the rules read
+        present = present & {"hr_workforce", *WORKER_CHECKS, "health_check_responses",
+                             "health_check_invited"}
     con.execute("set variable psw_check_year = ?", [year])
     try:
         for name in present:
             con.execute(f"create or replace temp view {name} as select * from candidate.{name} "
                         "where reporting_year = getvariable('psw_check_year')")
-        return _run_checks(con, present, {}, {}, cap)
+        return _run_checks(con, present, files or {}, column_letters or {}, cap)
     finally:
         for name in present:
             con.execute(f"drop view if exists temp.main.{name}")

@@ -12,7 +12,6 @@ import dagster as dg
 import pandas as pd
 
 from assets.candidate.contract import EXTRACTS, NEVER_LOADED, SPECS
-from assets.candidate.store import write_candidates
 from psw_core.asset_helpers import (
     OWNER,
     authority,
@@ -90,9 +89,9 @@ def _extract_of(problem, files: dict[str, dict]) -> str:
 def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings, warehouse: WarehouseResource):
     """Read, check and prepare every extract of the year into candidate.* tables."""
     from assets.candidate import gx_runner
-    from assets.candidate.load import candidate_tables, prepare_year
+    from assets.candidate.ingest import ingest_year
     from assets.candidate.pseudonymise import resolve_key
-    from assets.candidate.validate import ValidationReport, validate_reads
+    from assets.candidate.validate import ValidationReport
     from psw_core.hashing import file_sha256
 
     year = partition_year(context)
@@ -105,19 +104,14 @@ def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings,
         # The key is checked first, so a run that cannot work fails in its first seconds.
         hashes = [file_sha256(p) for p in sorted(folder.iterdir()) if p.is_file()]
         key = resolve_key(os.environ.get("PSW_PSEUDONYMISATION_KEY"), hashes, sample_manifest(settings))
-        prepared = prepare_year(folder, year, config, key, tables=False)
-    # The suites run on the prepared (pseudonymised) frames: one read serves both. The typed
-    # tables are made after them, so the suites' peak memory does not hold them as well.
-    report = validate_reads(prepared.read_results, config, year, ValidationReport(folder=str(folder)))
-    tables = candidate_tables(prepared, config)
-    prepared.read_results = {}  # the suites and the tables were their last readers
-    report.frames.clear()
-    problems = list(dict.fromkeys([*prepared.problems, *report.problems]))
-    tables["validation_problems"] = validation_frame(problems, year)
-    with warehouse.connect() as con:
-        counts = write_candidates(con, year, tables)
-        pause_point("ingest")
-    del tables  # written: the rest of this asset needs only the files and counts
+        with warehouse.connect() as con:
+            # One extract at a time: read, pseudonymise, its suite, its typed rows written;
+            # committed once every extract and the cross-extract rules have run.
+            ingested = ingest_year(con, folder, year, config, key,
+                                   ValidationReport(folder=str(folder)), validation_frame)
+            pause_point("ingest")
+    prepared, report, problems, counts = (ingested.prepared, ingested.report, ingested.problems,
+                                          ingested.counts)
     by_extract: dict[str, list] = {}
     for p in problems:
         by_extract.setdefault(_extract_of(p, prepared.files), []).append(p)

@@ -152,6 +152,19 @@ def _batch_definition():
     return asset.add_batch_definition_whole_dataframe("whole_extract")
 
 
+def release() -> None:
+    """Let go of the last frame checked. GX's execution engine is cached with its datasource
+    and keeps the last batch and every resolved metric (masks and index lists as long as the
+    frame): 300 MB after the national caseload, held while the next extract was read."""
+    if not _batch_definition.cache_info().currsize:
+        return  # no context was built: nothing is held
+    engine = _batch_definition().data_asset.datasource.get_execution_engine()
+    if isinstance(engine._metric_cache, dict):
+        engine._metric_cache.clear()
+    engine.batch_manager.reset_batch_cache()  # the batches, not their data:
+    engine.batch_manager.batch_data_cache.clear()
+
+
 def add_period_helpers(
     extract: str, frame: pd.DataFrame, period_start: date, reference_date: date
 ) -> pd.DataFrame:

@@ -9,6 +9,7 @@ row with reporting_year, source_sha256 and source_row.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -61,6 +62,10 @@ class PreparedYear:
     # Pseudonymised, scrubbed copies of the ReadResults (same columns, `_row`, letters,
     # problems) for the checks stage. person_birth_date is still there: in memory only.
     read_results: dict[str, ReadResult] = field(default_factory=dict)
+    # Every source as read, in reading order, without its rows (stream_year hands them on),
+    # and its number of rows.
+    sources: dict[str, ReadResult] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # extracts with no file
     pattern_only_scrub: bool = False  # no staff names were available (CSWW-only workforce)
 
@@ -94,6 +99,7 @@ def read_extract(path: Path, extract: str, config: AuthorityConfig | None,
         header, body, problems = xlsx_grid(path, path.name)
     else:
         header, body, problems = csv_grid(decode_text(data, path.name), path.name)
+    del data  # the file's bytes are not needed beside its grid
     result = type_grid(header, body, SPECS[extract], path.name, config, item_ids=item_ids,
                        problems=problems)
     result.path, result.sha256 = path, sha256
@@ -116,27 +122,28 @@ def read_year(year_dir: Path, year: int | None, config: AuthorityConfig | None
     """
     check_column_names(config)
     found = find_extracts(Path(year_dir))
-    results: dict[str, ReadResult] = {}
+    results = dict(_reads(found, year, config))
+    join_census(results, read_crosswalk(found[CROSSWALK]) if CROSSWALK in found else None)
+    return results
+
+
+def _reads(found: dict[str, Path], year: int | None, config: AuthorityConfig | None
+           ) -> Iterator[tuple[str, ReadResult]]:
+    """The folder's extracts read one at a time, in reading order (the census first, then the
+    contract's order: the codebook before the responses that need its item ids)."""
     if CSWW in found:
         for extract, result in read_csww(found[CSWW], config, year).items():
-            results[f"{CSWW}:{extract}"] = result
+            yield f"{CSWW}:{extract}", result
     item_ids = None
-    for extract in EXTRACTS:  # the codebook is read before the responses that need it
+    for extract in EXTRACTS:
         if extract not in found:
             continue
-        if extract == "health_check_responses" and "health_check_items" in results:
-            items = results["health_check_items"].frame["item_id"]
-            item_ids = list(items.dropna().unique())
-        results[extract] = read_extract(found[extract], extract, config, year,
-                                        item_ids=item_ids)
-    if CSWW in found:
-        for extract in ("hr_workforce", "hr_vacancies"):
-            if extract in results:
-                results[extract].problems.extend(
-                    _children_twice(results[extract], found[CSWW].name))
-    crosswalk = read_crosswalk(found[CROSSWALK]) if CROSSWALK in found else None
-    join_census(results, crosswalk)
-    return results
+        result = read_extract(found[extract], extract, config, year, item_ids=item_ids)
+        if extract == "health_check_items":  # taken now: the consumer may drop the frame
+            item_ids = list(result.frame["item_id"].dropna().unique())
+        if CSWW in found and extract in ("hr_workforce", "hr_vacancies"):
+            result.problems.extend(_children_twice(result, found[CSWW].name))
+        yield extract, result
 
 
 def join_census(results: dict[str, ReadResult], crosswalk: ReadResult | None) -> None:
@@ -202,9 +209,10 @@ def _pseudonymised(result: ReadResult, key: bytes, staff_names: frozenset[str],
                    problems=list(result.problems), notes=list(result.notes))
 
 
-def _typed(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Columns in table order, with the pandas dtypes matching the DuckDB types."""
-    schema = table_schema(table)
+def _typed(table: str, frame: pd.DataFrame, without: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Columns in table order (leaving out `without`), with the pandas dtypes matching the
+    DuckDB types."""
+    schema = [(c, t) for c, t in table_schema(table) if c not in without]
     out = pd.DataFrame({c: frame[c] if c in frame else pd.Series(pd.NA, index=frame.index)
                         for c, _ in schema}, index=frame.index)
     return out.astype({c: _DUCKDB_TO_PANDAS[t] for c, t in schema}).reset_index(drop=True)
@@ -214,34 +222,80 @@ def _stamp(frame: pd.DataFrame, year: int, sha256: str) -> pd.DataFrame:
     return frame.assign(reporting_year=year, source_sha256=sha256, source_row=frame["_row"])
 
 
+Handle = Callable[[str, ReadResult], None]
+
+
 def prepare_year(year_dir: Path, year: int, config: AuthorityConfig,
                  key: bytes, tables: bool = True) -> PreparedYear:
     """The year's candidate.* frames, problems and provenance (docs/interfaces.md).
 
     `tables=False` leaves `tables` empty, to be made by `candidate_tables` once the checks have
-    run: the candidate asset does so, so that the suites' peak memory does not also hold a
-    typed copy of every extract."""
-    raw = read_year(Path(year_dir), year, config)
-    staff_names = frozenset().union(*(r.staff_names for r in raw.values()))
-    results = {}
+    run. Every extract's frame is held at once: the candidate asset uses `stream_year` instead."""
+    collected: dict[str, ReadResult] = {}
+    prepared = stream_year(year_dir, year, config, key, collected.__setitem__)
+    # In reading order, with the problems and notes the census join added after the read.
+    prepared.read_results = {
+        source: replace(collected[source], problems=list(stub.problems), notes=list(stub.notes))
+        for source, stub in prepared.sources.items()}
+    if tables:
+        prepared.tables = candidate_tables(prepared, config)
+    return prepared
+
+
+def stream_year(year_dir: Path, year: int, config: AuthorityConfig, key: bytes,
+                handle: Handle) -> PreparedYear:
+    """Read the year one extract at a time and hand each on, pseudonymised and scrubbed, to
+    `handle(source, result)`; its frame is dropped after, so only one extract's rows are held.
+
+    Three kinds of extract wait until every file is read: the census workforce (the crosswalk's
+    SWE numbers may come from any file), any extract with comments (scrubbed of the staff names
+    of every file), and a later source of a table one of those feeds (so each table's rows keep
+    the reading order). Returns the provenance as `prepare_year(tables=False)` does; `sources`
+    keeps each source's read, problems and notes without its rows."""
+    year_dir = Path(year_dir)
+    check_column_names(config)
+    found = find_extracts(year_dir)
+    sources: dict[str, ReadResult] = {}
+    rows: dict[str, int] = {}
+    waiting: list[str] = []
+    waiting_tables: set[str] = set()
+
+    def hand_on(source: str, names: frozenset[str], con: duckdb.DuckDBPyConnection) -> None:
+        result = sources[source]
+        rows[source] = result.rows
+        ready = _pseudonymised(result, key, names, con)
+        result.frame = result.frame.iloc[:0].copy()  # raw ids go no further; a copy frees the rows
+        handle(source, ready)
+
     with duckdb.connect() as con:  # private and in memory, for the hashing only
-        for source in list(raw):  # one extract's raw frame at a time is alive beside its copy
-            results[source] = _pseudonymised(raw.pop(source), key, staff_names, con)
-    del raw  # raw ids and names go no further
-    prepared = PreparedYear(year=year, tables={}, read_results=results)
-    prepared.problems += other_files(Path(year_dir), find_extracts(Path(year_dir)))
-    for result in results.values():
+        for source, result in _reads(found, year, config):
+            sources[source] = result
+            tables = _tables_of(result)
+            if (source == f"{CSWW}:hr_workforce" or "comments" in result.frame
+                    or tables & waiting_tables):
+                waiting.append(source)
+                waiting_tables |= tables
+            else:
+                hand_on(source, frozenset(), con)  # no comments: no names to scrub
+        join_census(sources, read_crosswalk(found[CROSSWALK]) if CROSSWALK in found else None)
+        staff_names = frozenset().union(*(r.staff_names for r in sources.values()))
+        for source in waiting:
+            hand_on(source, staff_names, con)
+    for result in sources.values():
+        result.staff_names = frozenset()  # no staff names kept
+    prepared = PreparedYear(year=year, tables={}, sources=sources)
+    prepared.problems += other_files(year_dir, found)
+    for source, result in sources.items():
         prepared.problems += result.problems
         prepared.notes += result.notes
         entry = prepared.files.setdefault(result.file, {"path": str(result.path),
                                                         "sha256": result.sha256, "rows": 0,
                                                         "extracts": []})
         entry["extracts"].append(result.extract)
+        prepared.rows[source] = rows[source]
         if not (result.extract == "hr_vacancies" and result.file.lower().endswith(".xml")):
-            entry["rows"] += result.rows  # a census: rows = workers, not the vacancy row
-    if tables:
-        prepared.tables = candidate_tables(prepared, config)
-    present = {r.extract for r in results.values()}
+            entry["rows"] += rows[source]  # a census: rows = workers, not the vacancy row
+    present = {r.extract for r in sources.values()}
     prepared.missing = missing_extracts(present)
     prepared.pattern_only_scrub = not staff_names
     if "health_check_responses" in present:
@@ -250,6 +304,33 @@ def prepare_year(year_dir: Path, year: int, config: AuthorityConfig,
             + (" only (no staff names were available)." if not staff_names
                else f", and of {len(staff_names):,} staff name forms."))
     return prepared
+
+
+def _tables_of(result: ReadResult) -> set[str]:
+    """The candidate tables a read feeds."""
+    if result.extract == "health_check_responses":
+        return {result.extract, HEALTH_CHECK_ANSWERS}
+    return {result.extract}
+
+
+def source_tables(result: ReadResult, reference: pd.Timestamp,
+                  stamps: tuple[str, ...] = ("reporting_year", "source_sha256")
+                  ) -> dict[str, pd.DataFrame]:
+    """One read's rows for each table it feeds, typed as in DuckDB, without the constant
+    `stamps` (the writer adds them in SQL rather than as a column per row); empty tables left
+    out. `candidate_tables` is the same, for every read of the year at once."""
+    frame = result.frame.assign(source_row=result.frame["_row"])
+    if result.extract == "hr_workforce":
+        frame = frame.assign(age_band=age_band(frame[BIRTH_DATE_COLUMN], reference))
+    parts = {result.extract: frame}
+    if result.extract == "health_check_responses" and result.item_ids:
+        id_vars = ["response_id", *[s for s in ("reporting_year", "source_sha256")
+                                    if s not in stamps], "source_row"]
+        answers = frame.melt(id_vars=id_vars, value_vars=list(result.item_ids),
+                             var_name="item_id", value_name="answer")
+        parts[HEALTH_CHECK_ANSWERS] = answers.dropna(subset=["answer"])
+    return {table: _typed(table, part, without=stamps)
+            for table, part in parts.items() if not part.empty}
 
 
 def candidate_tables(prepared: PreparedYear, config: AuthorityConfig) -> dict[str, pd.DataFrame]:

@@ -6,6 +6,9 @@ promotes them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import duckdb
 import pandas as pd
 
@@ -24,27 +27,71 @@ def write_candidates(
     Candidate tables keep other years' rows, so runs for different years never clobber each
     other's candidates even if they interleave.
     """
-    ensure_schemas(con)
-    counts = {}
-    con.execute("BEGIN TRANSACTION")
+    writer = CandidateWriter(con, year)
+    writer.begin()
     try:
         for name in WAREHOUSE_TABLES:
-            frame = tables.get(name)
-            exists = table_exists(con, "candidate", name)
-            if exists:
-                con.execute(f"DELETE FROM candidate.{name} WHERE reporting_year = ?", [year])
-            if frame is None:
-                continue
-            con.register("candidate_frame", frame)
-            if not exists:
-                con.execute(f"CREATE TABLE candidate.{name} AS SELECT * FROM candidate_frame")
-            else:
-                add_missing_columns(con, f"candidate.{name}", "candidate_frame")
-                con.execute(f"INSERT INTO candidate.{name} BY NAME SELECT * FROM candidate_frame")
-            con.unregister("candidate_frame")
-            counts[name] = len(frame)
-        con.execute("COMMIT")
+            writer.replace(name, tables.get(name))
+        return writer.commit()
     except Exception:
-        con.execute("ROLLBACK")
+        writer.rollback()
         raise
-    return counts
+
+
+class CandidateWriter:
+    """A year's candidate rows written a part at a time (one extract file's rows), all in one
+    transaction: nothing is seen, and nothing of the year's earlier rows is lost, until
+    `commit`; any error before it rolls everything back, as `write_candidates` does.
+
+    `start(name, empty)` replaces the year's rows of a table by none, creating the table from
+    `empty` (its typed columns) if needed; `append` adds a part, with the year and the file's
+    sha256 added in SQL (constants, not a column of the frame)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, year: int) -> None:
+        self.con, self.year = con, year
+        self.counts: dict[str, int] = {}
+
+    def begin(self) -> None:
+        ensure_schemas(self.con)
+        self.con.execute("BEGIN TRANSACTION")
+
+    def replace(self, name: str, frame: pd.DataFrame | None) -> None:
+        """The year's rows of `name` become `frame`'s (stamps included); none when None."""
+        exists = table_exists(self.con, "candidate", name)
+        if exists:
+            self.con.execute(f"DELETE FROM candidate.{name} WHERE reporting_year = ?", [self.year])
+        if frame is None:
+            return
+        with self._registered(frame):
+            if not exists:
+                self.con.execute(f"CREATE TABLE candidate.{name} AS SELECT * FROM candidate_frame")
+            else:
+                add_missing_columns(self.con, f"candidate.{name}", "candidate_frame")
+                self.con.execute(f"INSERT INTO candidate.{name} BY NAME "
+                                 "SELECT * FROM candidate_frame")
+        self.counts[name] = len(frame)
+
+    def start(self, name: str, empty: pd.DataFrame) -> None:
+        self.replace(name, empty)
+
+    def append(self, name: str, frame: pd.DataFrame, sha256: str) -> None:
+        with self._registered(frame):
+            self.con.execute(f"INSERT INTO candidate.{name} BY NAME SELECT *, "
+                             "$year AS reporting_year, $sha256 AS source_sha256 "
+                             "FROM candidate_frame", {"year": self.year, "sha256": sha256})
+        self.counts[name] = self.counts.get(name, 0) + len(frame)
+
+    def commit(self) -> dict[str, int]:
+        self.con.execute("COMMIT")
+        return self.counts
+
+    def rollback(self) -> None:
+        self.con.execute("ROLLBACK")
+
+    @contextmanager
+    def _registered(self, frame: pd.DataFrame) -> Iterator[None]:
+        self.con.register("candidate_frame", frame)
+        try:
+            yield
+        finally:
+            self.con.unregister("candidate_frame")

@@ -146,40 +146,74 @@ def validate_reads(
     `reads` maps a source key (extract name, or `csww:<extract>`) to a ReadResult-like object
     with `.extract`, `.file`, `.frame`, `.column_letters`, `.problems` and `.notes`.
     """
-    report = report or ValidationReport(folder="")
-    period_start, reference = config.period_start(year), config.reference_date(year)
-    report.year, report.period = year, (period_start.isoformat(), reference.isoformat())
+    report = start_report(report or ValidationReport(folder=""), config, year)
     codebook = None
     if "health_check_items" in reads:
         codebook = set(reads["health_check_items"].frame["item_id"].dropna().astype(str))
     combined: dict[str, list[pd.DataFrame]] = {}
-    files: dict[str, str] = {}
-    letters: dict[str, dict[str, str]] = {}
     for key, read in reads.items():
-        report.files[key] = read.file
-        if key != f"{CSWW}:hr_vacancies":  # a census's rows are its workers, not its vacancy block
-            report.rows[read.file] = report.rows.get(read.file, 0) + len(read.frame)
-        report.notes += list(read.notes)
         report.frames[key] = read.frame
-        missing_cols = {(p.file, p.column) for p in read.problems
-                        if p.rule == "PARSE-MISSING-COLUMN"}
-        _add(report, read.problems)
-        outcome = gx_runner.check_frame(
-            read.extract, read.frame, file_name=read.file, column_letters=read.column_letters,
-            period_start=period_start, reference_date=reference, codebook_items=codebook,
-        )
-        # The reader already reported a missing required column; do not say it twice.
-        gx_found = [p for p in outcome.problems
-                    if not (p.rule.endswith("-000") and (p.file, p.column) in missing_cols)]
-        counts = {(read.file, r): n for r, n in outcome.unexpected_counts.items()}
-        if key.startswith(f"{CSWW}:"):  # a census rule already named this cell: say it once
-            gx_found = _once(gx_found, read.problems, counts)
-        _add(report, gx_found, counts)
+        found, counts = check_read(key, read, config, year, codebook)
+        add_checked(report, key, read, len(read.frame), found, counts)
         combined.setdefault(read.extract, []).append(read.frame)
-        files[read.extract], letters[read.extract] = read.file, read.column_letters
     frames = {name: parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
               for name, parts in combined.items()}
-    cross = cross_extract.check_frames(frames, files, letters)
+    files, letters = cross_extract_names(reads)
+    return add_cross(report, cross_extract.check_frames(frames, files, letters), reads)
+
+
+def start_report(report: ValidationReport, config: AuthorityConfig, year: int
+                 ) -> ValidationReport:
+    period_start, reference = config.period_start(year), config.reference_date(year)
+    report.year, report.period = year, (period_start.isoformat(), reference.isoformat())
+    return report
+
+
+def check_read(key: str, read, config: AuthorityConfig, year: int,
+               codebook: set[str] | None) -> tuple[list[Problem], dict[tuple[str, str], int]]:
+    """One source's suite: its problems (less what the reader already said) and counts.
+    `codebook`: the item ids of health_check_items when the folder has it."""
+    missing_cols = {(p.file, p.column) for p in read.problems
+                    if p.rule == "PARSE-MISSING-COLUMN"}
+    outcome = gx_runner.check_frame(
+        read.extract, read.frame, file_name=read.file, column_letters=read.column_letters,
+        period_start=config.period_start(year), reference_date=config.reference_date(year),
+        codebook_items=codebook,
+    )
+    gx_runner.release()  # the frame is not held after its check
+    # The reader already reported a missing required column; do not say it twice.
+    gx_found = [p for p in outcome.problems
+                if not (p.rule.endswith("-000") and (p.file, p.column) in missing_cols)]
+    counts = {(read.file, r): n for r, n in outcome.unexpected_counts.items()}
+    if key.startswith(f"{CSWW}:"):  # a census rule already named this cell: say it once
+        gx_found = _once(gx_found, read.problems, counts)
+    return gx_found, counts
+
+
+def add_checked(report: ValidationReport, key: str, read, rows: int, found: list[Problem],
+                counts: dict[tuple[str, str], int]) -> None:
+    """Add one source (its `rows`, its reader's problems and notes, then its suite's `found`
+    and `counts` from check_read) to the report; sources are added in reading order."""
+    report.files[key] = read.file
+    if key != f"{CSWW}:hr_vacancies":  # a census's rows are its workers, not its vacancy block
+        report.rows[read.file] = report.rows.get(read.file, 0) + rows
+    report.notes += list(read.notes)
+    _add(report, read.problems)
+    _add(report, found, counts)
+
+
+def cross_extract_names(reads: dict) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Each extract's file name and column letters for the cross-extract problems (of its last
+    source, in reading order)."""
+    files: dict[str, str] = {}
+    letters: dict[str, dict[str, str]] = {}
+    for read in reads.values():
+        files[read.extract], letters[read.extract] = read.file, read.column_letters
+    return files, letters
+
+
+def add_cross(report: ValidationReport, cross: list[Problem], reads: dict) -> ValidationReport:
+    """Add the cross-extract problems, then sort the report's problems (the last step)."""
     if any(key.startswith(f"{CSWW}:") for key in reads):
         cross = [_census_hint(p) for p in cross]
     _add(report, cross)

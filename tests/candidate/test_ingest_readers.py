@@ -292,3 +292,24 @@ def test_old_excel_format_is_refused_by_name(tmp_path):
     with pytest.raises(UnusableInput) as err:
         find_extracts(tmp_path)
     assert err.value.problem.rule == "INGEST-FORMAT"
+
+
+@pytest.mark.parametrize("text", [
+    "a,b\r\n1,2\r\n\r\n3,4\r\n",  # CRLF and a blank record
+    "a,b\r1,2\r3,4",  # old Mac line ends, no final newline
+    'a,b\n"x\r\ny",2\n"q""uote",\n',  # a quoted multi-line field and a doubled quote
+    "a,b\nÉlodie ☕,😀\n ,\t\n",  # non-ASCII text and blank-looking cells
+])
+def test_csv_grid_reads_utf8_bytes_as_it_read_the_text(text):
+    """csv_grid parses the text's UTF-8 bytes: the grid is the one a StringIO of it gave."""
+    import io
+
+    from assets.candidate.readers import csv_grid
+
+    header, body, problems = csv_grid(text, "x.csv")
+    grid = pd.read_csv(io.StringIO(text, newline=""), header=None, dtype=object,
+                       na_filter=False, skip_blank_lines=False, engine="c")
+    assert header == [str(h) for h in grid.iloc[0]] and problems == []
+    expected = grid.iloc[1:].reset_index(drop=True)
+    expected.columns = range(expected.shape[1])
+    pd.testing.assert_frame_equal(body, expected)
