@@ -18,8 +18,6 @@ from collections.abc import Mapping
 
 import duckdb
 
-from psw_core.warehouse import table_exists
-
 WAREHOUSE_SCHEMAS = ("raw", "staging", "metrics")
 
 
@@ -69,13 +67,12 @@ def build_order(inputs: Mapping[str, frozenset[str]], schema: str) -> list[str]:
     return list(graphlib.TopologicalSorter(graph).static_order())
 
 
-def _columns(con: duckdb.DuckDBPyConnection, catalog: str | None, schema: str,
-             table: str) -> list[tuple[str, str]]:
-    where = "table_catalog = ? and " if catalog else ""
-    return [tuple(r) for r in con.execute(
-        "select column_name, data_type from information_schema.columns "
-        f"where {where}table_schema = ? and table_name = ? order by ordinal_position",
-        [*([catalog] if catalog else []), schema, table]).fetchall()]
+def _columns(con: duckdb.DuckDBPyConnection, relation: str,
+             params: dict | None = None) -> list[tuple[str, str]]:
+    """(name, type) of each column of a table or query, in order. DESCRIBE, not
+    information_schema.columns: 0.3 ms against 4-12 ms a look-up, and replace_partition runs
+    for every staging table."""
+    return [(r[0], r[1]) for r in con.execute(f"describe {relation}", params or {}).fetchall()]
 
 
 def replace_partition(con: duckdb.DuckDBPyConnection, schema: str, table: str, select_sql: str,
@@ -85,31 +82,30 @@ def replace_partition(con: duckdb.DuckDBPyConnection, schema: str, table: str, s
     recreates it (dropping the other years, whose partitions are then stale) only when the
     query's columns changed. Returns the rows written."""
     con.execute(f"create schema if not exists {schema}")
-    if _table_type(con, schema, table) == "VIEW":  # the model was a view before
+    kind = _table_type(con, schema, table)  # looked up once: each look-up costs a few ms
+    if kind == "VIEW":  # the model was a view before
         con.execute(f"drop view {schema}.{table}")
-    con.execute(
-        f"create or replace temp table _partition_rows as select * from ({select_sql}) "
-        "where reporting_year = $partition_year",
-        {**(params or {}), "partition_year": year},
-    )
+        kind = None
+    # The year's rows go straight from the query into the table: no temporary copy to fill
+    # and read again (52k wide rows of worker_spells nationally).
+    rows_sql = f"select * from ({select_sql}) where reporting_year = $partition_year"
+    args = {**(params or {}), "partition_year": year}
+    con.execute("begin transaction")
     try:
-        rows = con.execute("select count(*) from _partition_rows").fetchone()[0]
-        con.execute("begin transaction")
-        try:
-            if table_exists(con, schema, table) and (
-                    _columns(con, None, schema, table) != _columns(con, "temp", "main", "_partition_rows")):
-                con.execute(f"drop table {schema}.{table}")
-            if table_exists(con, schema, table):
-                con.execute(f"delete from {schema}.{table} where reporting_year = ?", [year])
-                con.execute(f"insert into {schema}.{table} select * from _partition_rows")
-            else:
-                con.execute(f"create table {schema}.{table} as select * from _partition_rows")
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
-    finally:
-        con.execute("drop table if exists temp._partition_rows")
+        if kind is not None and (
+                _columns(con, f"{schema}.{table}") != _columns(con, rows_sql, args)):
+            con.execute(f"drop table {schema}.{table}")
+            kind = None
+        if kind is not None:
+            con.execute(f"delete from {schema}.{table} where reporting_year = $partition_year",
+                        {"partition_year": year})
+            rows = con.execute(f"insert into {schema}.{table} {rows_sql}", args).fetchone()[0]
+        else:
+            rows = con.execute(f"create table {schema}.{table} as {rows_sql}", args).fetchone()[0]
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
     return int(rows)
 
 
@@ -144,11 +140,25 @@ def drop_view(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:
 
 
 def _table_type(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> str | None:
-    """'BASE TABLE', 'VIEW' or None, from information_schema (temporary objects aside)."""
+    """'BASE TABLE', 'VIEW' or None (temporary objects aside). From duckdb_tables() and
+    duckdb_views(): about 1 ms, against 2-5 ms for information_schema.tables."""
     row = con.execute(
-        "select table_type from information_schema.tables where table_catalog = current_database() "
-        "and table_schema = ? and table_name = ?", [schema, name]).fetchone()
+        "select 'BASE TABLE' from duckdb_tables() where database_name = current_database() "
+        "and schema_name = $s and table_name = $n and not temporary "
+        "union all select 'VIEW' from duckdb_views() where database_name = current_database() "
+        "and schema_name = $s and view_name = $n and not temporary",
+        {"s": schema, "n": name}).fetchone()
     return row[0] if row else None
+
+
+def existing_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every `schema.name` table and view of the warehouse (temporary objects aside), in one
+    query: a model checks several inputs, and each information_schema look-up costs a few ms."""
+    return {f"{r[0]}.{r[1]}" for r in con.execute(
+        "select schema_name, table_name from duckdb_tables() "
+        "where database_name = current_database() and not temporary "
+        "union all select schema_name, view_name from duckdb_views() "
+        "where database_name = current_database() and not temporary").fetchall()}
 
 
 def delete_partition(con: duckdb.DuckDBPyConnection, schema: str, table: str, year: int) -> None:

@@ -32,11 +32,11 @@ from psw_core.sql_models import (
     build_order,
     delete_partition,
     drop_view,
+    existing_relations,
     replace_partition,
     replace_view,
     sql_tables,
 )
-from psw_core.warehouse import table_exists
 
 SQL_DIR = Path(__file__).with_name("sql")
 
@@ -232,7 +232,8 @@ def build_model(con: duckdb.DuckDBPyConnection, model: str, year: int) -> int | 
     the SQL reads does not exist, so a warehouse without, say, a caseload extract still builds
     the rest."""
     is_view = model in VIEW_MODELS
-    if not all(table_exists(con, *name.split(".")) for name in MODEL_INPUTS[model]):
+    present = existing_relations(con)
+    if not MODEL_INPUTS[model] <= present:
         if is_view:
             drop_view(con, "staging", model)
         else:
@@ -240,7 +241,7 @@ def build_model(con: duckdb.DuckDBPyConnection, model: str, year: int) -> int | 
         return None
     sql = (SQL_DIR / f"{model}.sql").read_text(encoding="utf-8")
     optional = OPTIONAL_RAW.get(model, ())
-    shapes = {name: f"select * from raw.{name}" if table_exists(con, "raw", name) else _empty(name)
+    shapes = {name: f"select * from raw.{name}" if f"raw.{name}" in present else _empty(name)
               for name in optional}
     if is_view:
         # A stored view cannot read a temporary one: the optional input goes in as a subquery

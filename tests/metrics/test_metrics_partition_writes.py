@@ -24,6 +24,31 @@ def test_replace_partition_leaves_other_years_and_recreates_on_new_columns(tmp_p
     assert con.execute("select * from staging.toy").fetchall() == [(2025, "new", 1)]
 
 
+def test_replace_partition_writes_from_the_query_in_one_transaction(tmp_path):
+    """The year's rows go straight from the query into the table (no temporary copy): a changed
+    column type still rebuilds the table, parameters reach the query, a view of the name is
+    replaced, and a query that fails leaves the year's previous rows as they were."""
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("create table src as select * from (values (2024, 1), (2025, 2), (2025, 3)) "
+                "t(reporting_year, v)")
+    con.execute("create schema staging")
+    con.execute("create view staging.toy as select * from src")
+    query = "select reporting_year, v from src where v >= $low"
+    assert replace_partition(con, "staging", "toy", query, 2025, {"low": 3}) == 1
+    assert replace_partition(con, "staging", "toy", query, 2024, {"low": 0}) == 1
+    assert con.execute("select table_type from information_schema.tables "
+                       "where table_name = 'toy'").fetchone()[0] == "BASE TABLE"
+    assert con.execute("select * from staging.toy order by 1").fetchall() == [(2024, 1), (2025, 3)]
+    with pytest.raises(duckdb.Error):
+        replace_partition(con, "staging", "toy", "select reporting_year, (case when v > 2 "
+                          "then error('fails while the year is being written') else v end)::integer "
+                          "as v from src", 2025)
+    assert con.execute("select * from staging.toy order by 1").fetchall() == [(2024, 1), (2025, 3)]
+    # Same names, another type: rebuilt with this year only, as for new columns.
+    replace_partition(con, "staging", "toy", "select reporting_year, v::varchar as v from src", 2025)
+    assert con.execute("select * from staging.toy order by 2").fetchall() == [(2025, "2"), (2025, "3")]
+
+
 def test_a_staging_model_run_for_one_year_keeps_the_year_before(tmp_path):
     con, _ = build(tmp_path / "w.duckdb", extra_years={YEAR - 1: {"hr_workforce": HR}})
     before = con.execute("select count(*) from staging.worker_spells where reporting_year = ?",
