@@ -292,6 +292,57 @@ def _problems_for_result(
             for r, v in zip(rows.tolist(), shown, strict=True)], count
 
 
+COMPLETE = {
+    "result_format": "COMPLETE",
+    "unexpected_index_column_names": [ROW],
+    "return_unexpected_index_query": False,
+}
+
+
+def _validated(batch, suite_json: dict, params: dict, result_format: dict, extract: str) -> list:
+    """GX's results for a suite, in the suite's order; a rule that could not run raises."""
+    results = batch.validate(build_suite(suite_json), expectation_parameters=params or None,
+                             result_format=result_format).results
+    for result in results:
+        info = result.exception_info or {}
+        if info.get("raised_exception"):
+            raise RuntimeError(f"{extract}: rule {result.expectation_config.meta['rule']} could "
+                               f"not run: {info.get('exception_message')}")
+    return results
+
+
+def _gx_order(expectations: list[dict]) -> list[dict]:
+    """The order GX runs and reports a suite in: grouped by `column`, groups in order of first
+    appearance (Validator.process_expectations_for_validation). A subset given in this order
+    keeps it, so the second pass reports its failures in the order one COMPLETE pass did."""
+    groups: dict[str | None, list[dict]] = {}
+    for exp in expectations:
+        column = exp["kwargs"].get("column")
+        groups.setdefault(column if isinstance(column, str) else None, []).append(exp)
+    return [exp for group in groups.values() for exp in group]
+
+
+def _failing_results(batch, suite_json: dict, params: dict, extract: str) -> list:
+    """The failing expectations' COMPLETE results, in the suite's order.
+
+    Two passes: COMPLETE makes GX compute unexpected index lists and values for every
+    expectation, passing or not, which is most of its time. The first pass asks only pass or
+    fail; the second re-runs just the failures with COMPLETE, so their rows, values and counts
+    are exactly what one COMPLETE pass gives."""
+    first = _validated(batch, suite_json, params, {"result_format": "BOOLEAN_ONLY"}, extract)
+    expectations = _gx_order(suite_json["expectations"])
+    if len(first) != len(expectations) or any(
+            (r.expectation_config.type, r.expectation_config.kwargs.get("column"))
+            != (e["type"], e["kwargs"].get("column"))
+            for r, e in zip(first, expectations, strict=True)):
+        raise RuntimeError(f"{extract}: GX returned its results out of the suite's order")
+    failing = [e for r, e in zip(first, expectations, strict=True) if not r.success]
+    if not failing:
+        return []
+    second = _validated(batch, {**suite_json, "expectations": failing}, params, COMPLETE, extract)
+    return [r for r in second if not r.success]
+
+
 def check_frame(
     extract: str,
     frame: pd.DataFrame,
@@ -325,33 +376,17 @@ def check_frame(
         load_suite_json(extract, suites_dir), helped, present, codebook_items
     )
     definition = _context_ready()
-    suite = build_suite(suite_json)
     batch = definition.get_batch(batch_parameters={"dataframe": helped})
-    results = batch.validate(
-        suite,
-        expectation_parameters=params or None,
-        result_format={
-            "result_format": "COMPLETE",
-            "unexpected_index_column_names": [ROW],
-            "return_unexpected_index_query": False,
-        },
-    )
     outcome = SuiteOutcome(extract=extract, evaluated=len(suite_json["expectations"]))
-    for result in results.results:
+    for result in _failing_results(batch, suite_json, params, extract):
         # Read the result objects directly: to_json_dict() would copy every unexpected value.
         config = result.expectation_config
-        info = result.exception_info or {}
-        rule = config.meta["rule"]
-        if info.get("raised_exception"):
-            raise RuntimeError(f"{extract}: rule {rule} could not run: "
-                               f"{info.get('exception_message')}")
-        if result.success:
-            continue
         found, count = _problems_for_result(
             {"type": config.type, "meta": config.meta, "kwargs": config.kwargs},
             result.result, helped, file_name, letters, cap,
         )
         outcome.problems.extend(found)
+        rule = config.meta["rule"]
         outcome.unexpected_counts[rule] = outcome.unexpected_counts.get(rule, 0) + count
     outcome.problems.sort(key=lambda p: (p.row or 0, p.rule, p.column or ""))
     return outcome
