@@ -25,8 +25,8 @@ column from the template in the suite's `meta.item_expectation`, and `HCR-005` c
 columns with the codebook through the `expected_response_columns` suite parameter.
 
 GX is imported lazily (it takes 3-8 s) and one ephemeral context serves the whole process.
-`warm_up()` starts that import and the context in a background thread, so that callers can
-read their extracts meanwhile; `check_frame` waits for it.
+`warm_up()` starts a worker process (gx_worker) that imports GX and builds its context while
+the caller reads its extracts, on the other core; `validate.validate_reads` sends it the frames.
 GX's SQL datasource is broken on DuckDB (GX #11579), so only pandas frames go in.
 """
 
@@ -35,7 +35,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -113,30 +112,17 @@ def load_suite(extract: str, directory: Path = EXPECTATIONS_DIR):
     return build_suite(load_suite_json(extract, directory))
 
 
-_WARM_UP: list[threading.Thread] = []
-
-
 def warm_up() -> None:
-    """Import GX and build the context in a background thread (once per process), overlapping
-    GX's fixed cost with the caller's reading. A failure there is raised again, in the
-    caller's thread, by the first `check_frame`."""
-    if not _WARM_UP:
-        thread = threading.Thread(target=_quietly_build_context, name="gx-warm-up", daemon=True)
-        _WARM_UP.append(thread)
-        thread.start()
+    """Start GX's import and context in a worker process (gx_worker), once per process, so it
+    overlaps the caller's reading on the other core; `validate.validate_reads` then runs the
+    suites there. Without it, `check_frame` imports GX in the caller's process."""
+    from assets.candidate import gx_worker
 
-
-def _quietly_build_context() -> None:
-    try:
-        _batch_definition()
-    except Exception:  # noqa: BLE001 - check_frame builds it again and raises in its own thread
-        pass
+    gx_worker.start()
 
 
 def _context_ready():
-    """The batch definition, after any warm-up thread has finished (never two contexts)."""
-    if _WARM_UP:
-        _WARM_UP[0].join()
+    """The batch definition of this process's one GX context."""
     return _batch_definition()
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from assets.candidate import cross_extract, gx_runner
+from assets.candidate import cross_extract, gx_runner, gx_worker
 from assets.candidate.contract import CSWW, EXTRACTS, has_build_minimum, missing_extracts
 from assets.candidate.csww import VACANCY_BLOCKS, VACANCY_ITEMS
 from psw_core.config import AuthorityConfig
@@ -94,13 +94,13 @@ def validate_folder(
 
     year_dir = Path(year_dir)
     report = ValidationReport(folder=str(year_dir))
-    gx_runner.warm_up()  # GX's import overlaps the reading below
     try:
         found = find_extracts(year_dir)
         if not found:  # an empty folder, or files under names we do not know: never a pass
             report.missing = list(EXTRACTS)
             _add(report, [_nothing_found(year_dir)] + other_files(year_dir, found))
             return report
+        gx_runner.warm_up()  # GX's import overlaps the reading below, in a worker process
         year = year or folder_year(year_dir)
         reads = read_year(year_dir, year, config)
     except UnusableInput as exc:
@@ -152,10 +152,23 @@ def validate_reads(
     codebook = None
     if "health_check_items" in reads:
         codebook = set(reads["health_check_items"].frame["item_id"].dropna().astype(str))
+    # Every suite is sent off first (to the GX worker when one was started, see
+    # gx_runner.warm_up): the cross-extract SQL runs here meanwhile. The report is filled in
+    # the order it always was.
+    checks = [gx_worker.submit(
+        read.extract, read.frame, file_name=read.file, column_letters=read.column_letters,
+        period_start=period_start, reference_date=reference, codebook_items=codebook,
+    ) for read in reads.values()]
     combined: dict[str, list[pd.DataFrame]] = {}
     files: dict[str, str] = {}
     letters: dict[str, dict[str, str]] = {}
-    for key, read in reads.items():
+    for read in reads.values():
+        combined.setdefault(read.extract, []).append(read.frame)
+        files[read.extract], letters[read.extract] = read.file, read.column_letters
+    frames = {name: parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+              for name, parts in combined.items()}
+    cross = cross_extract.check_frames(frames, files, letters)
+    for (key, read), check in zip(reads.items(), checks, strict=True):
         report.files[key] = read.file
         if key != f"{CSWW}:hr_vacancies":  # a census's rows are its workers, not its vacancy block
             report.rows[read.file] = report.rows.get(read.file, 0) + len(read.frame)
@@ -164,10 +177,7 @@ def validate_reads(
         missing_cols = {(p.file, p.column) for p in read.problems
                         if p.rule == "PARSE-MISSING-COLUMN"}
         _add(report, read.problems)
-        outcome = gx_runner.check_frame(
-            read.extract, read.frame, file_name=read.file, column_letters=read.column_letters,
-            period_start=period_start, reference_date=reference, codebook_items=codebook,
-        )
+        outcome = check.result()
         # The reader already reported a missing required column; do not say it twice.
         gx_found = [p for p in outcome.problems
                     if not (p.rule.endswith("-000") and (p.file, p.column) in missing_cols)]
@@ -175,11 +185,6 @@ def validate_reads(
         if key.startswith(f"{CSWW}:"):  # a census rule already named this cell: say it once
             gx_found = _once(gx_found, read.problems, counts)
         _add(report, gx_found, counts)
-        combined.setdefault(read.extract, []).append(read.frame)
-        files[read.extract], letters[read.extract] = read.file, read.column_letters
-    frames = {name: parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-              for name, parts in combined.items()}
-    cross = cross_extract.check_frames(frames, files, letters)
     if any(key.startswith(f"{CSWW}:") for key in reads):
         cross = [_census_hint(p) for p in cross]
     _add(report, cross)

@@ -180,18 +180,22 @@ def test_cross_extract_rules_for_one_year_of_candidates_run_in_duckdb():
         ("XEX-005", 9)]
 
 
-def test_the_warm_up_thread_builds_the_one_context_check_frame_uses():
-    from assets.candidate import gx_runner
+def test_the_gx_worker_finds_what_check_frame_finds_in_process():
+    from assets.candidate import gx_runner, gx_worker
 
-    gx_runner.warm_up()
-    gx_runner.warm_up()  # once per process
-    assert len(gx_runner._WARM_UP) == 1
-    rows = [BASE["learning"], {**BASE["learning"], "hours": 250.0}]
+    rows = [BASE["learning"], {**BASE["learning"], "hours": 250.0},
+            {**BASE["learning"], "category": "training", "completed_date": "2031-01-01"}]
     frame = typed_frame("learning", rows)
-    frame["_row"] = [2, 3]
-    problems = check_frame("learning", frame, file_name="learning.csv",
-                           column_letters=letters_for(frame), period_start=PERIOD_START,
-                           reference_date=REFERENCE).problems
-    assert not gx_runner._WARM_UP[0].is_alive()
-    assert gx_runner._context_ready() is gx_runner._batch_definition()
-    assert [(p.rule, p.row) for p in problems if p.rule == "LRN-003"] == [("LRN-003", 3)]
+    frame["_row"] = [2, 3, 5]
+    kwargs = dict(file_name="learning.csv", column_letters=letters_for(frame),
+                  period_start=PERIOD_START, reference_date=REFERENCE)
+    here = check_frame("learning", frame, **kwargs)
+    gx_runner.warm_up()
+    gx_runner.warm_up()  # one worker per process
+    assert gx_worker.started() and len(gx_worker._POOL) == 1
+    there = gx_worker.submit("learning", frame, **kwargs).result()
+    assert (there.problems, there.unexpected_counts, there.evaluated) == (
+        here.problems, here.unexpected_counts, here.evaluated)
+    assert [(p.rule, p.row) for p in there.problems if p.rule == "LRN-003"] == [("LRN-003", 3)]
+    with pytest.raises(ValueError, match="no _row column"):  # its errors are raised here
+        gx_worker.submit("learning", frame.drop(columns="_row"), **kwargs).result()
