@@ -286,7 +286,8 @@ COMPLETE = {
 
 
 def _validated(batch, suite_json: dict, params: dict, result_format: dict, extract: str) -> list:
-    """GX's results for a suite, in the suite's order; a rule that could not run raises."""
+    """GX's results for a suite, in the order GX runs it (`_gx_order`); a rule that could not
+    run raises."""
     results = batch.validate(build_suite(suite_json), expectation_parameters=params or None,
                              result_format=result_format).results
     for result in results:
@@ -309,7 +310,7 @@ def _gx_order(expectations: list[dict]) -> list[dict]:
 
 
 def _failing_results(batch, suite_json: dict, params: dict, extract: str) -> list:
-    """The failing expectations' COMPLETE results, in the suite's order.
+    """The failing expectations' COMPLETE results, in the order one COMPLETE pass gave them.
 
     Two passes: COMPLETE makes GX compute unexpected index lists and values for every
     expectation, passing or not, which is most of its time. The first pass asks only pass or
