@@ -196,7 +196,7 @@ def pipeline(data: Path, work: Path) -> dict:
     })
     from assets.candidate import gx_worker
 
-    gx_worker.start()  # where `psw build` starts it (pipelines/build.py)
+    gx_worker.start(data)  # where `psw build` starts it (pipelines/build.py)
     import dagster as dg
 
     from pipelines.dagster_home import ensure_dagster_home

@@ -98,7 +98,7 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
     check_key(raw, years)
     from assets.candidate import gx_worker
 
-    gx_worker.start()  # GX's import runs on the other core while Dagster starts (candidate_extracts)
+    gx_worker.start(*(raw / str(y) for y in years))  # GX's import runs while Dagster starts
     home = ensure_dagster_home()
     import dagster as dg
 

@@ -125,7 +125,7 @@ def validate(
     if any(p.is_file() for p in folder.iterdir()):
         from assets.candidate import gx_worker
 
-        gx_worker.start()  # GX's import starts on the other core before ours (pandas, reading)
+        gx_worker.start(folder)  # GX's import starts before ours (pandas, reading)
     from assets.candidate import validate as v
     from psw_core.config import load_config
 

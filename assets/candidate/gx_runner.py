@@ -25,8 +25,9 @@ column from the template in the suite's `meta.item_expectation`, and `HCR-005` c
 columns with the codebook through the `expected_response_columns` suite parameter.
 
 GX is imported lazily (it takes 3-8 s) and one ephemeral context serves the whole process.
-`warm_up()` starts a worker process (gx_worker) that imports GX and builds its context while
-the caller reads its extracts, on the other core; `validate.validate_reads` sends it the frames.
+`warm_up()` starts that import and the context while the caller reads its extracts: in a worker
+process on the other core for a council's extracts (`validate.validate_reads` sends it the
+frames), in a thread here at national scale (gx_worker).
 GX's SQL datasource is broken on DuckDB (GX #11579), so only pandas frames go in.
 """
 
@@ -112,17 +113,20 @@ def load_suite(extract: str, directory: Path = EXPECTATIONS_DIR):
     return build_suite(load_suite_json(extract, directory))
 
 
-def warm_up() -> None:
-    """Start GX's import and context in a worker process (gx_worker), once per process, so it
-    overlaps the caller's reading on the other core; `validate.validate_reads` then runs the
-    suites there. Without it, `check_frame` imports GX in the caller's process."""
+def warm_up(*folders: Path) -> None:
+    """Start GX's import and context once per process, overlapping the caller's reading: in a
+    worker process for small extracts (`validate.validate_reads` then runs the suites there),
+    else in a thread here (gx_worker.start says which)."""
     from assets.candidate import gx_worker
 
-    gx_worker.start()
+    gx_worker.start(*folders)
 
 
 def _context_ready():
-    """The batch definition of this process's one GX context."""
+    """The batch definition of this process's one GX context, after any warm-up thread."""
+    from assets.candidate import gx_worker
+
+    gx_worker.wait_for_thread()
     return _batch_definition()
 
 

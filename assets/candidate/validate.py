@@ -100,7 +100,7 @@ def validate_folder(
             report.missing = list(EXTRACTS)
             _add(report, [_nothing_found(year_dir)] + other_files(year_dir, found))
             return report
-        gx_runner.warm_up()  # GX's import overlaps the reading below, in a worker process
+        gx_runner.warm_up(year_dir)  # GX's import overlaps the reading below
         year = year or folder_year(year_dir)
         reads = read_year(year_dir, year, config)
     except UnusableInput as exc:
@@ -153,7 +153,7 @@ def validate_reads(
     if "health_check_items" in reads:
         codebook = set(reads["health_check_items"].frame["item_id"].dropna().astype(str))
     # Every suite is sent off first (to the GX worker when one was started, see
-    # gx_runner.warm_up): the cross-extract SQL runs here meanwhile. The report is filled in
+    # gx_worker.start): the cross-extract SQL runs here meanwhile. The report is filled in
     # the order it always was.
     checks = [gx_worker.submit(
         read.extract, read.frame, file_name=read.file, column_letters=read.column_letters,
