@@ -203,6 +203,9 @@ def pipeline(data: Path, work: Path) -> dict:
         "PSW_WAREHOUSE": str(work / "pipeline.duckdb"), "PSW_FORMATS": "html",
         "PSW_PSEUDONYMISATION_KEY": KEY.decode(), "GX_ANALYTICS_ENABLED": "false",
     })
+    from assets.candidate import gx_worker
+
+    gx_worker.start(data)  # where `psw build` starts it (pipelines/build.py)
     import dagster as dg
 
     from pipelines.dagster_home import ensure_dagster_home

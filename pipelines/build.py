@@ -96,6 +96,9 @@ def run_build(raw: Path, year: str, out_dir: Path, formats: str, config: Path, c
     load_config(config)  # a bad settings file stops here with a clear message
     check_hr_source(raw, years)
     check_key(raw, years)
+    from assets.candidate import gx_worker
+
+    gx_worker.start(*(raw / str(y) for y in years))  # GX's import runs while Dagster starts
     home = ensure_dagster_home()
     import dagster as dg
 

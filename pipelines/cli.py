@@ -115,9 +115,6 @@ def validate(
     xlsx: Path | None = typer.Option(None, "--xlsx", help="Write an error workbook for HR colleagues."),
 ) -> None:
     """Check one reporting-year folder without loading anything. Exit 0 clean, 1 errors, 2 unusable."""
-    from assets.candidate import validate as v
-    from psw_core.config import load_config
-
     _set_env()
     if fmt not in ("text", "json"):
         console.print("[red]--format takes text or json.[/red]")
@@ -125,6 +122,13 @@ def validate(
     if not folder.is_dir():
         console.print(f"[red]Unusable input:[/red] {folder} is not a folder of extracts.")
         raise typer.Exit(EXIT_USAGE)
+    if any(p.is_file() for p in folder.iterdir()):
+        from assets.candidate import gx_worker
+
+        gx_worker.start(folder)  # GX's import starts before ours (pandas, reading)
+    from assets.candidate import validate as v
+    from psw_core.config import load_config
+
     report = v.validate_folder(folder, load_config(config), year)
     if xlsx:
         v.write_error_workbook(report, xlsx)

@@ -3,6 +3,7 @@ reporting period they imply (docs/design.md §3 "The reporting period", §5)."""
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -70,11 +71,45 @@ class AuthorityConfig:
         return {"england": "ENG", "wales": "WLS"}[self.nation]
 
 
+_LOADED: dict[tuple, AuthorityConfig] = {}  # per process: one asset after another reads it
+
+
+def _stat_key(path: Path) -> tuple:
+    """A file as it is now, without reading it: where it is, its mtime and its size."""
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), None)
+    return (str(path.resolve()), st.st_mtime_ns, st.st_size)
+
+
 def load_config(path: str | Path) -> AuthorityConfig:
-    """Read and validate authority.yml; a bad key or value raises UnusableInput naming it."""
-    import jsonschema
+    """Read and validate authority.yml; a bad key or value raises UnusableInput naming it.
+
+    Validating takes about 0.3 s (the schema and DfE's neighbour model) and a build asks for
+    the settings once per asset, so a valid file is kept per process, keyed by its path and
+    bytes (cheap to read), and by the schema's and the neighbour model's path, mtime and size.
+    Callers get a copy, so none can change another's."""
+    from psw_core.dfe_reference import DFE_DIR, NEIGHBOURS_FILE
 
     path = Path(path)
+    try:
+        text = path.read_bytes()
+    except OSError:
+        text = None  # _load_config says why, as it always has
+    # What a load depends on: the path as given (it becomes source_path) and the file's bytes.
+    key = (str(path), text, _stat_key(SCHEMA_PATH), _stat_key(DFE_DIR / NEIGHBOURS_FILE))
+    if text is None or key not in _LOADED:
+        config = _load_config(path)
+        if text is None:
+            return config
+        _LOADED[key] = config
+    return copy.deepcopy(_LOADED[key])
+
+
+def _load_config(path: Path) -> AuthorityConfig:
+    import jsonschema
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:

@@ -97,7 +97,7 @@ def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings,
     year = partition_year(context)
     folder = year_dir(settings, year)
     config = authority(settings)
-    gx_runner.warm_up()  # GX's import overlaps reading and pseudonymising
+    gx_runner.warm_up(folder)  # GX's import overlaps reading (psw build has started it)
     with failures_in_words(FileNotFoundError, what_to_do=f"Run `psw validate {folder}` to see every problem."):
         if not folder.is_dir():
             raise FileNotFoundError(f"{folder} does not exist.")

@@ -25,8 +25,9 @@ column from the template in the suite's `meta.item_expectation`, and `HCR-005` c
 columns with the codebook through the `expected_response_columns` suite parameter.
 
 GX is imported lazily (it takes 3-8 s) and one ephemeral context serves the whole process.
-`warm_up()` starts that import and the context in a background thread, so that callers can
-read their extracts meanwhile; `check_frame` waits for it.
+`warm_up()` starts that import and the context while the caller reads its extracts: in a worker
+process on the other core for a council's extracts (`validate.validate_reads` sends it the
+frames), in a thread here at national scale (gx_worker).
 GX's SQL datasource is broken on DuckDB (GX #11579), so only pandas frames go in.
 """
 
@@ -35,7 +36,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -113,30 +113,20 @@ def load_suite(extract: str, directory: Path = EXPECTATIONS_DIR):
     return build_suite(load_suite_json(extract, directory))
 
 
-_WARM_UP: list[threading.Thread] = []
+def warm_up(*folders: Path) -> None:
+    """Start GX's import and context once per process, overlapping the caller's reading: in a
+    worker process for small extracts (`validate.validate_reads` then runs the suites there),
+    else in a thread here (gx_worker.start says which)."""
+    from assets.candidate import gx_worker
 
-
-def warm_up() -> None:
-    """Import GX and build the context in a background thread (once per process), overlapping
-    GX's fixed cost with the caller's reading. A failure there is raised again, in the
-    caller's thread, by the first `check_frame`."""
-    if not _WARM_UP:
-        thread = threading.Thread(target=_quietly_build_context, name="gx-warm-up", daemon=True)
-        _WARM_UP.append(thread)
-        thread.start()
-
-
-def _quietly_build_context() -> None:
-    try:
-        _batch_definition()
-    except Exception:  # noqa: BLE001 - check_frame builds it again and raises in its own thread
-        pass
+    gx_worker.start(*folders)
 
 
 def _context_ready():
-    """The batch definition, after any warm-up thread has finished (never two contexts)."""
-    if _WARM_UP:
-        _WARM_UP[0].join()
+    """The batch definition of this process's one GX context, after any warm-up thread."""
+    from assets.candidate import gx_worker
+
+    gx_worker.wait_for_thread()
     return _batch_definition()
 
 
@@ -305,6 +295,58 @@ def _problems_for_result(
             for r, v in zip(rows.tolist(), shown, strict=True)], count
 
 
+COMPLETE = {
+    "result_format": "COMPLETE",
+    "unexpected_index_column_names": [ROW],
+    "return_unexpected_index_query": False,
+}
+
+
+def _validated(batch, suite_json: dict, params: dict, result_format: dict, extract: str) -> list:
+    """GX's results for a suite, in the order GX runs it (`_gx_order`); a rule that could not
+    run raises."""
+    results = batch.validate(build_suite(suite_json), expectation_parameters=params or None,
+                             result_format=result_format).results
+    for result in results:
+        info = result.exception_info or {}
+        if info.get("raised_exception"):
+            raise RuntimeError(f"{extract}: rule {result.expectation_config.meta['rule']} could "
+                               f"not run: {info.get('exception_message')}")
+    return results
+
+
+def _gx_order(expectations: list[dict]) -> list[dict]:
+    """The order GX runs and reports a suite in: grouped by `column`, groups in order of first
+    appearance (Validator.process_expectations_for_validation). A subset given in this order
+    keeps it, so the second pass reports its failures in the order one COMPLETE pass did."""
+    groups: dict[str | None, list[dict]] = {}
+    for exp in expectations:
+        column = exp["kwargs"].get("column")
+        groups.setdefault(column if isinstance(column, str) else None, []).append(exp)
+    return [exp for group in groups.values() for exp in group]
+
+
+def _failing_results(batch, suite_json: dict, params: dict, extract: str) -> list:
+    """The failing expectations' COMPLETE results, in the order one COMPLETE pass gave them.
+
+    Two passes: COMPLETE makes GX compute unexpected index lists and values for every
+    expectation, passing or not, which is most of its time. The first pass asks only pass or
+    fail; the second re-runs just the failures with COMPLETE, so their rows, values and counts
+    are exactly what one COMPLETE pass gives."""
+    first = _validated(batch, suite_json, params, {"result_format": "BOOLEAN_ONLY"}, extract)
+    expectations = _gx_order(suite_json["expectations"])
+    if len(first) != len(expectations) or any(
+            (r.expectation_config.type, r.expectation_config.kwargs.get("column"))
+            != (e["type"], e["kwargs"].get("column"))
+            for r, e in zip(first, expectations, strict=True)):
+        raise RuntimeError(f"{extract}: GX returned its results out of the suite's order")
+    failing = [e for r, e in zip(first, expectations, strict=True) if not r.success]
+    if not failing:
+        return []
+    second = _validated(batch, {**suite_json, "expectations": failing}, params, COMPLETE, extract)
+    return [r for r in second if not r.success]
+
+
 def check_frame(
     extract: str,
     frame: pd.DataFrame,
@@ -338,33 +380,17 @@ def check_frame(
         load_suite_json(extract, suites_dir), helped, present, codebook_items
     )
     definition = _context_ready()
-    suite = build_suite(suite_json)
     batch = definition.get_batch(batch_parameters={"dataframe": helped})
-    results = batch.validate(
-        suite,
-        expectation_parameters=params or None,
-        result_format={
-            "result_format": "COMPLETE",
-            "unexpected_index_column_names": [ROW],
-            "return_unexpected_index_query": False,
-        },
-    )
     outcome = SuiteOutcome(extract=extract, evaluated=len(suite_json["expectations"]))
-    for result in results.results:
+    for result in _failing_results(batch, suite_json, params, extract):
         # Read the result objects directly: to_json_dict() would copy every unexpected value.
         config = result.expectation_config
-        info = result.exception_info or {}
-        rule = config.meta["rule"]
-        if info.get("raised_exception"):
-            raise RuntimeError(f"{extract}: rule {rule} could not run: "
-                               f"{info.get('exception_message')}")
-        if result.success:
-            continue
         found, count = _problems_for_result(
             {"type": config.type, "meta": config.meta, "kwargs": config.kwargs},
             result.result, helped, file_name, letters, cap,
         )
         outcome.problems.extend(found)
+        rule = config.meta["rule"]
         outcome.unexpected_counts[rule] = outcome.unexpected_counts.get(rule, 0) + count
     outcome.problems.sort(key=lambda p: (p.row or 0, p.rule, p.column or ""))
     return outcome

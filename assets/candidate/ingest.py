@@ -25,9 +25,10 @@ from assets.candidate.validate import (
     ValidationReport,
     add_checked,
     add_cross,
-    check_read,
+    checked_problems,
     cross_extract_names,
     start_report,
+    submit_check,
 )
 from psw_core.config import AuthorityConfig
 
@@ -60,9 +61,10 @@ def ingest_year(con, year_dir: Path, year: int, config: AuthorityConfig, key: by
         nonlocal codebook
         if source == "health_check_items":  # read before the responses, which need it
             codebook = set(read.frame["item_id"].dropna().astype(str))
-        checked[source] = check_read(source, read, config, year, codebook)
-        for table, part in source_tables(read, reference).items():
+        check = submit_check(read, config, year, codebook)  # in the GX worker, if started,
+        for table, part in source_tables(read, reference).items():  # while the rows are written
             writer.append(table, part, read.sha256)
+        checked[source] = checked_problems(source, read, check.result())
 
     limit = con.execute("select current_setting('memory_limit')").fetchone()[0]
     con.execute("set memory_limit = ?", [WRITE_MEMORY_LIMIT])

@@ -15,12 +15,13 @@ import os
 import re
 import tempfile
 from collections import Counter
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from assets.candidate import cross_extract, gx_runner
+from assets.candidate import cross_extract, gx_runner, gx_worker
 from assets.candidate.contract import CSWW, EXTRACTS, has_build_minimum, missing_extracts
 from assets.candidate.csww import VACANCY_BLOCKS, VACANCY_ITEMS
 from psw_core.config import AuthorityConfig
@@ -94,13 +95,13 @@ def validate_folder(
 
     year_dir = Path(year_dir)
     report = ValidationReport(folder=str(year_dir))
-    gx_runner.warm_up()  # GX's import overlaps the reading below
     try:
         found = find_extracts(year_dir)
         if not found:  # an empty folder, or files under names we do not know: never a pass
             report.missing = list(EXTRACTS)
             _add(report, [_nothing_found(year_dir)] + other_files(year_dir, found))
             return report
+        gx_runner.warm_up(year_dir)  # GX's import overlaps the reading below
         year = year or folder_year(year_dir)
         reads = read_year(year_dir, year, config)
     except UnusableInput as exc:
@@ -150,16 +151,22 @@ def validate_reads(
     codebook = None
     if "health_check_items" in reads:
         codebook = set(reads["health_check_items"].frame["item_id"].dropna().astype(str))
+    # Every suite is sent off first (to the GX worker when one was started, see
+    # gx_worker.start): the cross-extract SQL runs here meanwhile. The report is filled in
+    # the order it always was.
+    checks = [submit_check(read, config, year, codebook) for read in reads.values()]
     combined: dict[str, list[pd.DataFrame]] = {}
-    for key, read in reads.items():
-        report.frames[key] = read.frame
-        found, counts = check_read(key, read, config, year, codebook)
-        add_checked(report, key, read, len(read.frame), found, counts)
+    for read in reads.values():
         combined.setdefault(read.extract, []).append(read.frame)
     frames = {name: parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
               for name, parts in combined.items()}
     files, letters = cross_extract_names(reads)
-    return add_cross(report, cross_extract.check_frames(frames, files, letters), reads)
+    cross = cross_extract.check_frames(frames, files, letters)
+    for (key, read), check in zip(reads.items(), checks, strict=True):
+        report.frames[key] = read.frame
+        add_checked(report, key, read, len(read.frame),
+                    *checked_problems(key, read, check.result()))
+    return add_cross(report, cross, reads)
 
 
 def start_report(report: ValidationReport, config: AuthorityConfig, year: int
@@ -169,18 +176,21 @@ def start_report(report: ValidationReport, config: AuthorityConfig, year: int
     return report
 
 
-def check_read(key: str, read, config: AuthorityConfig, year: int,
-               codebook: set[str] | None) -> tuple[list[Problem], dict[tuple[str, str], int]]:
-    """One source's suite: its problems (less what the reader already said) and counts.
-    `codebook`: the item ids of health_check_items when the folder has it."""
-    missing_cols = {(p.file, p.column) for p in read.problems
-                    if p.rule == "PARSE-MISSING-COLUMN"}
-    outcome = gx_runner.check_frame(
+def submit_check(read, config: AuthorityConfig, year: int, codebook: set[str] | None
+                 ) -> Future:
+    """One source's suite, sent to the GX worker (or run here when none was started): a
+    future of its `SuiteOutcome`. `codebook`: the item ids of health_check_items, if any."""
+    return gx_worker.submit(
         read.extract, read.frame, file_name=read.file, column_letters=read.column_letters,
         period_start=config.period_start(year), reference_date=config.reference_date(year),
         codebook_items=codebook,
     )
-    gx_runner.release()  # the frame is not held after its check
+
+
+def checked_problems(key: str, read, outcome) -> tuple[list[Problem], dict[tuple[str, str], int]]:
+    """One source's suite problems (less what the reader already said) and counts."""
+    missing_cols = {(p.file, p.column) for p in read.problems
+                    if p.rule == "PARSE-MISSING-COLUMN"}
     # The reader already reported a missing required column; do not say it twice.
     gx_found = [p for p in outcome.problems
                 if not (p.rule.endswith("-000") and (p.file, p.column) in missing_cols)]
@@ -188,6 +198,12 @@ def check_read(key: str, read, config: AuthorityConfig, year: int,
     if key.startswith(f"{CSWW}:"):  # a census rule already named this cell: say it once
         gx_found = _once(gx_found, read.problems, counts)
     return gx_found, counts
+
+
+def check_read(key: str, read, config: AuthorityConfig, year: int,
+               codebook: set[str] | None) -> tuple[list[Problem], dict[tuple[str, str], int]]:
+    """`checked_problems` of one source's suite, run now."""
+    return checked_problems(key, read, submit_check(read, config, year, codebook).result())
 
 
 def add_checked(report: ValidationReport, key: str, read, rows: int, found: list[Problem],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -18,6 +19,8 @@ from assets.candidate.gx_runner import (
     load_suite,
     load_suite_json,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _prefixes() -> dict[str, str]:
@@ -180,18 +183,43 @@ def test_cross_extract_rules_for_one_year_of_candidates_run_in_duckdb():
         ("XEX-005", 9)]
 
 
-def test_the_warm_up_thread_builds_the_one_context_check_frame_uses():
-    from assets.candidate import gx_runner
+def test_the_gx_worker_finds_what_check_frame_finds_in_process(monkeypatch):
+    from assets.candidate import gx_runner, gx_worker
 
-    gx_runner.warm_up()
-    gx_runner.warm_up()  # once per process
-    assert len(gx_runner._WARM_UP) == 1
-    rows = [BASE["learning"], {**BASE["learning"], "hours": 250.0}]
+    monkeypatch.setattr(gx_worker, "_POOL", [])  # this test's own worker, whatever ran before
+    monkeypatch.setattr(gx_worker, "_THREAD", [])
+
+    rows = [BASE["learning"], {**BASE["learning"], "hours": 250.0},
+            {**BASE["learning"], "category": "training", "completed_date": "2031-01-01"}]
     frame = typed_frame("learning", rows)
-    frame["_row"] = [2, 3]
-    problems = check_frame("learning", frame, file_name="learning.csv",
-                           column_letters=letters_for(frame), period_start=PERIOD_START,
-                           reference_date=REFERENCE).problems
-    assert not gx_runner._WARM_UP[0].is_alive()
-    assert gx_runner._context_ready() is gx_runner._batch_definition()
-    assert [(p.rule, p.row) for p in problems if p.rule == "LRN-003"] == [("LRN-003", 3)]
+    frame["_row"] = [2, 3, 5]
+    kwargs = dict(file_name="learning.csv", column_letters=letters_for(frame),
+                  period_start=PERIOD_START, reference_date=REFERENCE)
+    here = check_frame("learning", frame, **kwargs)
+    small = ROOT / "data" / "raw" / "2025"
+    gx_runner.warm_up(small)
+    gx_runner.warm_up(small)  # one worker per process
+    assert gx_worker.in_worker() and len(gx_worker._POOL) == 1 and not gx_worker._THREAD
+    there = gx_worker.submit("learning", frame, **kwargs).result()
+    assert (there.problems, there.unexpected_counts, there.evaluated) == (
+        here.problems, here.unexpected_counts, here.evaluated)
+    assert [(p.rule, p.row) for p in there.problems if p.rule == "LRN-003"] == [("LRN-003", 3)]
+    with pytest.raises(ValueError, match="no _row column"):  # its errors are raised here
+        gx_worker.submit("learning", frame.drop(columns="_row"), **kwargs).result()
+    gx_worker._POOL[0].shutdown()
+
+
+def test_large_extracts_are_checked_in_process_after_a_warm_up_thread(tmp_path, monkeypatch):
+    from assets.candidate import gx_worker
+
+    monkeypatch.setattr(gx_worker, "_POOL", [])
+    monkeypatch.setattr(gx_worker, "_THREAD", [])
+    monkeypatch.setattr(gx_worker, "WORKER_MAX_BYTES", 10)
+    (tmp_path / "learning.csv").write_text("worker_id,hours\nW1,1\n", encoding="utf-8")
+    gx_worker.start(tmp_path)
+    assert not gx_worker.in_worker() and len(gx_worker._THREAD) == 1
+    frame = typed_frame("learning", [{**BASE["learning"], "hours": 250.0}])
+    outcome = gx_worker.submit("learning", frame, period_start=PERIOD_START,
+                               reference_date=REFERENCE).result()
+    assert not gx_worker._THREAD[0].is_alive()
+    assert [(p.rule, p.row) for p in outcome.problems if p.rule == "LRN-003"] == [("LRN-003", 2)]

@@ -156,14 +156,14 @@ def test_a_run_that_fails_midway_changes_nothing(tmp_path, monkeypatch):
     ingest_year(con, other, 2024, CONFIG, KEY, ValidationReport(folder=str(other)),
                 validation_frame)
     before = _contents(con)
-    real = validate.check_read
+    real = validate.submit_check
 
-    def fail_on_caseload(key, read, *args):
+    def fail_on_caseload(read, *args):
         if read.extract == "caseload":  # after hr_workforce's rows were written
             raise RuntimeError("stopped midway")
-        return real(key, read, *args)
+        return real(read, *args)
 
-    monkeypatch.setattr("assets.candidate.ingest.check_read", fail_on_caseload)
+    monkeypatch.setattr("assets.candidate.ingest.submit_check", fail_on_caseload)
     with pytest.raises(RuntimeError, match="stopped midway"):
         ingest_year(con, folder, 2025, CONFIG, KEY, ValidationReport(folder=str(folder)),
                     validation_frame)
