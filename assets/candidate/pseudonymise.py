@@ -96,6 +96,20 @@ def _hmac_prefix(con: duckdb.DuckDBPyConnection, key: bytes, prefix: str,
     return table.column(0).combine_chunks().cast(pa.binary(PSEUDONYM_BYTES))
 
 
+def upgrade_stored_ids(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Turn the id columns of `table` (schema.name) that a warehouse made before 16-byte
+    pseudonyms holds as 64-character hex text into the BLOBs of today, in place. The first 16
+    bytes are the first 32 hex characters, so years already promoted keep joining with new
+    ones, with no need of the key. Returns the columns changed."""
+    changed = []
+    for column, type_, *_ in con.execute(f"DESCRIBE {table}").fetchall():
+        if column in ID_KINDS and type_ == "VARCHAR":
+            con.execute(f'ALTER TABLE {table} ALTER "{column}" TYPE BLOB '
+                        f'USING unhex(left("{column}", {2 * PSEUDONYM_BYTES}))')
+            changed.append(column)
+    return changed
+
+
 def resolve_key(env_value: str | None, input_sha256s: list[str], manifest_path: Path) -> bytes:
     """The pseudonymisation key for a build.
 
