@@ -92,3 +92,34 @@ def test_pseudonyms_sort_as_their_old_hex_text_did():
     hex_order = sorted(range(500), key=lambda i: hmac.new(KEY, f"worker:W{i}".encode(),
                                                           hashlib.sha256).hexdigest())
     assert sorted(range(500), key=lambda i: got.iloc[i]) == hex_order
+
+
+def test_a_warehouse_of_64_hex_ids_is_upgraded_in_place_and_years_still_join():
+    # A year promoted before 16-byte pseudonyms holds 64-character hex: promoting a new year
+    # turns it into the same BLOBs (its first 32 hex characters), so one worker stays one.
+    import duckdb
+
+    from assets.candidate.store import write_candidates
+    from assets.raw.warehouse import promote_year
+
+    con = duckdb.connect()
+    con.execute("create schema raw")
+    old = hmac.new(KEY, b"worker:W1", hashlib.sha256).hexdigest()
+    con.execute("create table raw.hr_workforce as select ?::varchar as worker_id, "
+                "2024 as reporting_year", [old])
+    con.execute("create table raw.learning as select ?::varchar as worker_id, "
+                "2024 as reporting_year", [old])  # an extract the new year does not have
+    ids = pseudonymise_column(pd.Series(["W1", "W2"], dtype="string"), KEY, "worker")
+    write_candidates(con, 2025, {"hr_workforce": pd.DataFrame(
+        {"worker_id": ids, "reporting_year": [2025, 2025]})})
+    promote_year(con, 2025)
+    for table in ("raw.hr_workforce", "raw.learning"):
+        assert con.execute(f"select data_type from information_schema.columns where "
+                           f"table_schema || '.' || table_name = '{table}' and "
+                           "column_name = 'worker_id'").fetchone()[0] == "BLOB"
+    rows = con.execute("select reporting_year, worker_id from raw.hr_workforce "
+                       "order by 1, 2").fetchall()
+    assert rows == [(2024, pseudonym(KEY, "worker", "W1")), (2025, pseudonym(KEY, "worker", "W1")),
+                    (2025, pseudonym(KEY, "worker", "W2"))]
+    assert con.execute("select count(*) from raw.learning join raw.hr_workforce "
+                       "using (worker_id)").fetchone()[0] == 2
