@@ -8,7 +8,7 @@ Pseudonyms are stored as 16-byte BLOBs (DuckDB) and as `PSEUDONYM_DTYPE` (pandas
 fixed-size binary): a quarter of the 64-character hex text they were, and no Python object per
 row. 128 bits keep collisions out of reach (about 2^-88 for a million ids). Their byte order is
 the order of the old hex text, so ORDER BY an id gives the same rows as before. Where an id must
-be shown (a failing row, a preview), it is shown as 32 lowercase hex characters (`pseudonym_hex`).
+be shown (a failing row), it is shown as 32 lowercase hex characters (`pseudonym_hex`).
 """
 
 from __future__ import annotations
@@ -96,17 +96,18 @@ def _hmac_prefix(con: duckdb.DuckDBPyConnection, key: bytes, prefix: str,
     return table.column(0).combine_chunks().cast(pa.binary(PSEUDONYM_BYTES))
 
 
-def upgrade_stored_ids(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    """Turn the id columns of `table` (schema.name) that a warehouse made before 16-byte
-    pseudonyms holds as 64-character hex text into the BLOBs of today, in place. The first 16
-    bytes are the first 32 hex characters, so years already promoted keep joining with new
+def upgrade_stored_ids(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> list[str]:
+    """Turn the id columns of `schema.name` that a warehouse made before 16-byte pseudonyms
+    holds as 64-character hex text into the BLOBs of today, in place. The first 16 bytes are the
+    first 32 hex characters (half the text), so years already promoted keep joining with new
     ones, with no need of the key. Returns the columns changed."""
-    changed = []
-    for column, type_, *_ in con.execute(f"DESCRIBE {table}").fetchall():
-        if column in ID_KINDS and type_ == "VARCHAR":
-            con.execute(f'ALTER TABLE {table} ALTER "{column}" TYPE BLOB '
-                        f'USING unhex(left("{column}", {2 * PSEUDONYM_BYTES}))')
-            changed.append(column)
+    types = dict(con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = ? and table_name = ?", [schema, name]).fetchall())
+    changed = [id_column for id_column in ID_KINDS if types.get(id_column) == "VARCHAR"]
+    for id_column in changed:
+        con.execute(f"alter table {schema}.{name} alter {id_column} type blob "
+                    f"using unhex(left({id_column}, length({id_column}) // 2))")
     return changed
 
 

@@ -40,7 +40,7 @@ def write_candidates(
             if not exists:
                 con.execute(f"CREATE TABLE candidate.{name} AS SELECT * FROM candidate_frame")
             else:
-                upgrade_stored_ids(con, f"candidate.{name}")  # a warehouse of 64-hex ids
+                upgrade_stored_ids(con, "candidate", name)  # a warehouse of 64-hex ids
                 add_missing_columns(con, f"candidate.{name}", "candidate_frame")
                 con.execute(f"INSERT INTO candidate.{name} BY NAME SELECT * FROM candidate_frame")
             con.unregister("candidate_frame")
