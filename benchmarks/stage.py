@@ -146,9 +146,6 @@ def baseline(data: Path, work: Path) -> dict:
               for t in ("hr_workforce", "hr_vacancies", "caseload")}
     for frame in frames.values():
         frame["authority_code"] = config.code
-        for column in ("worker_id", "case_id"):  # BLOB pseudonyms come back as bytearray,
-            if column in frame:                  # which pandas cannot hash: bytes can be
-                frame[column] = frame[column].map(bytes, na_action="ignore")
     load_pandas = time.perf_counter() - started
 
     pandas_s = []
