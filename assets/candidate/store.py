@@ -10,7 +10,6 @@ import duckdb
 import pandas as pd
 
 from assets.candidate.contract import TABLES as RAW_TABLES
-from assets.candidate.pseudonymise import upgrade_stored_ids
 from psw_core.warehouse import add_missing_columns, ensure_schemas, table_exists
 
 # The extracts plus the redacted validation results (warnings reach the data-quality appendix).
@@ -40,7 +39,6 @@ def write_candidates(
             if not exists:
                 con.execute(f"CREATE TABLE candidate.{name} AS SELECT * FROM candidate_frame")
             else:
-                upgrade_stored_ids(con, "candidate", name)  # a warehouse of 64-hex ids
                 add_missing_columns(con, f"candidate.{name}", "candidate_frame")
                 con.execute(f"INSERT INTO candidate.{name} BY NAME SELECT * FROM candidate_frame")
             con.unregister("candidate_frame")

@@ -109,11 +109,14 @@ def test_a_warehouse_of_64_hex_ids_is_upgraded_in_place_and_years_still_join():
                 "2024 as reporting_year", [old])
     con.execute("create table raw.learning as select ?::varchar as worker_id, "
                 "2024 as reporting_year", [old])  # an extract the new year does not have
+    con.execute("create schema candidate")  # a candidate table left by the old code
+    con.execute("create table candidate.hr_workforce as select ?::varchar as worker_id, "
+                "2023 as reporting_year", [old])
     ids = pseudonymise_column(pd.Series(["W1", "W2"], dtype="string"), KEY, "worker")
     write_candidates(con, 2025, {"hr_workforce": pd.DataFrame(
         {"worker_id": ids, "reporting_year": [2025, 2025]})})
     promote_year(con, 2025)
-    for table in ("raw.hr_workforce", "raw.learning"):
+    for table in ("candidate.hr_workforce", "raw.hr_workforce", "raw.learning"):
         assert con.execute(f"select data_type from information_schema.columns where "
                            f"table_schema || '.' || table_name = '{table}' and "
                            "column_name = 'worker_id'").fetchone()[0] == "BLOB"
@@ -121,5 +124,7 @@ def test_a_warehouse_of_64_hex_ids_is_upgraded_in_place_and_years_still_join():
                        "order by 1, 2").fetchall()
     assert rows == [(2024, pseudonym(KEY, "worker", "W1")), (2025, pseudonym(KEY, "worker", "W1")),
                     (2025, pseudonym(KEY, "worker", "W2"))]
+    assert con.execute("select worker_id from candidate.hr_workforce where reporting_year = 2023"
+                       ).fetchone()[0] == pseudonym(KEY, "worker", "W1")
     assert con.execute("select count(*) from raw.learning join raw.hr_workforce "
                        "using (worker_id)").fetchone()[0] == 2
