@@ -39,10 +39,16 @@ def table_counts(con: duckdb.DuckDBPyConnection, schema: str, year: int | None =
 
 def add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, source: str) -> list[str]:
     """Give `table` (schema.name) the columns of the relation `source` it lacks, blank for the
-    rows already there: a column added to the contract after a warehouse was made."""
-    have = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+    rows already there: a column added to the contract after a warehouse was made. A column
+    still holding pseudonyms as hex text where `source` has BLOBs is converted in place."""
+    have = {r[0]: r[1] for r in con.execute(f"DESCRIBE {table}").fetchall()}
     added = []
     for column, type_, *_ in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall():
+        if have.get(column) == "VARCHAR" and type_ == "BLOB":
+            # A pseudonym column of a warehouse made before 16-byte BLOBs: 64 hex characters,
+            # whose first half is today's 16 bytes (assets/candidate/pseudonymise.py).
+            con.execute(f'ALTER TABLE {table} ALTER "{column}" TYPE BLOB '
+                        f'USING unhex(left("{column}", length("{column}") // 2))')
         if column not in have:
             con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {type_}')
             added.append(column)

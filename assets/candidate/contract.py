@@ -365,8 +365,16 @@ STAMP_COLUMNS = (("reporting_year", "INTEGER"), ("source_sha256", "VARCHAR"),
 HEALTH_CHECK_ANSWERS = "health_check_answers"
 
 
+# Stored type of a pseudonymised id: 16 bytes of HMAC (assets/candidate/pseudonymise.py).
+PSEUDONYM_TYPE = "BLOB"
+
+
+def _stored_type(column: ColumnSpec) -> str:
+    return PSEUDONYM_TYPE if column.name in ID_KINDS else column.duckdb_type
+
+
 def _table_columns(spec: ExtractSpec) -> tuple[tuple[str, str], ...]:
-    cols = tuple((c.name, c.duckdb_type) for c in spec.columns if c.name != BIRTH_DATE_COLUMN)
+    cols = tuple((c.name, _stored_type(c)) for c in spec.columns if c.name != BIRTH_DATE_COLUMN)
     if spec.name == "hr_workforce":
         cols += (("age_band", "VARCHAR"),)
     return cols
@@ -374,7 +382,7 @@ def _table_columns(spec: ExtractSpec) -> tuple[tuple[str, str], ...]:
 
 TABLE_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     **{name: _table_columns(spec) for name, spec in SPECS.items()},
-    HEALTH_CHECK_ANSWERS: (("response_id", "VARCHAR"), ("item_id", "VARCHAR"),
+    HEALTH_CHECK_ANSWERS: (("response_id", PSEUDONYM_TYPE), ("item_id", "VARCHAR"),
                            ("answer", "INTEGER")),
 }
 TABLES: tuple[str, ...] = tuple(TABLE_COLUMNS)

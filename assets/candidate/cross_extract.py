@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from assets.candidate.contract import SPECS
+from assets.candidate.pseudonymise import pseudonym_hex
 from psw_core.problems import Problem
 
 SQL_DIR = Path(__file__).with_name("sql")
@@ -41,6 +42,11 @@ RESPONSE_RULES: dict[str, tuple[str, str, str]] = {
 CROSS_RULES = (*[r for r, _, _ in WORKER_CHECKS.values()], *RESPONSE_RULES)
 
 
+def _shown(value) -> str:
+    """An offending id as text: a pseudonym (bytes, in the warehouse) as hex, a raw id as is."""
+    return pseudonym_hex(value) if isinstance(value, bytes | bytearray) else str(value)
+
+
 def _sql(name: str) -> str:
     return (SQL_DIR / name).read_text(encoding="utf-8")
 
@@ -63,7 +69,7 @@ def _run_checks(
             problems += [
                 Problem(file=files.get(source, source), rule=rule, severity="error", why=why,
                         action=action, row=int(row), column="worker_id", column_letter=letter,
-                        value=str(value))
+                        value=_shown(value))
                 for row, value in zip(found["row"].tolist(), found["value"].tolist(), strict=True)
             ]
     if {"health_check_responses", "health_check_invited"} <= tables:

@@ -44,6 +44,7 @@ from pathlib import Path
 import pandas as pd
 
 from assets.candidate import contract
+from assets.candidate.pseudonymise import pseudonym_hex
 from psw_core.problems import Problem
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
@@ -258,6 +259,8 @@ def _display(value) -> str | None:
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, bytes | bytearray):  # a pseudonym (16-byte BLOB): shown as hex
+        return pseudonym_hex(value)
     return str(value)
 
 

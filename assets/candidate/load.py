@@ -30,7 +30,7 @@ from assets.candidate.contract import (
     table_schema,
 )
 from assets.candidate.csww import read_csww
-from assets.candidate.pseudonymise import pseudonymise_column
+from assets.candidate.pseudonymise import PSEUDONYM_DTYPE, pseudonymise_column
 from assets.candidate.readers import (
     ReadResult,
     check_column_names,
@@ -49,7 +49,7 @@ from psw_core.config import AuthorityConfig
 from psw_core.problems import Problem
 
 _DUCKDB_TO_PANDAS = {"VARCHAR": "string", "INTEGER": "Int64", "DOUBLE": "Float64",
-                     "DATE": "datetime64[ns]"}
+                     "DATE": "datetime64[ns]", "BLOB": PSEUDONYM_DTYPE}
 
 
 @dataclass

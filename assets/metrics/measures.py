@@ -109,11 +109,11 @@ def _ensure_stand_ins(con: duckdb.DuckDBPyConnection, staging: set[str]) -> list
         "null::boolean as audited_in_period, null::boolean as is_good_or_better, "
         "null::varchar as grade",
         "survey_answers": "select null::integer as reporting_year, null::varchar as service, "
-        "null::varchar as response_id, null::varchar as role_group, null::integer as standard, "
+        "null::blob as response_id, null::varchar as role_group, null::integer as standard, "
         "null::varchar as theme, null::varchar as item_text, null::integer as reverse_scored, "
         "null::double as score, null::boolean as is_agree, null::boolean as is_favourable",
         "survey_responses": "select null::integer as reporting_year, null::varchar as service, "
-        "null::varchar as response_id, null::decimal(18, 6) as hours_over_contract",
+        "null::blob as response_id, null::decimal(18, 6) as hours_over_contract",
     }
     created = []
     for name, shape in shapes.items():

@@ -16,6 +16,7 @@ from fnmatch import translate
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from assets.candidate.contract import AGE_BANDS, CBDS_ETHNICITY, HR_WORKFORCE
 from assets.metrics.definitions import MEASURES, headline_measures, measures_in
@@ -183,7 +184,11 @@ TABLE_TITLES: dict[str, str] = {
 }
 CROSS_YEAR_TABLES = frozenset({"turnover_trend"})
 ID_COLUMN = re.compile(r"(^|_)(id|ids|worker|case|response|assessment|audit)(_id)?$|_id$")
-PSEUDONYM = re.compile(r"^[0-9a-f]{64}$")
+# A pseudonym in any form it could take as text (assets/candidate/pseudonymise.py): 32 hex
+# characters (today's 16 bytes) or 64 (the form before), base64 of 16 bytes, or DuckDB's text of
+# a BLOB (\xAB...). Bytes in a published table are refused whatever they hold.
+PSEUDONYM = re.compile(r"^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{22}==)$"
+                       r"|\\x[0-9A-F]{2}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -727,9 +732,20 @@ def assert_no_identifiers(tables: dict[str, pd.DataFrame]) -> None:
         bad = [c for c in table.columns if ID_COLUMN.search(str(c).lower())]
         if bad:
             raise ValueError(f"published.{name} has identifier columns: {bad}")
-        text = table.select_dtypes(include=["object", "string"]).astype(str)
-        if text.apply(lambda col: col.str.match(PSEUDONYM)).to_numpy().any():
+        text = table.select_dtypes(include=["object", "string"])
+        binary = [c for c in table.columns if _is_binary(table[c])]
+        if binary or text.astype(str).apply(
+                lambda col: col.str.contains(PSEUDONYM)).to_numpy().any():
             raise ValueError(f"published.{name} holds a pseudonymised id")
+
+
+def _is_binary(column: pd.Series) -> bool:
+    """A column of bytes: an Arrow binary dtype, or Python bytes in an object column."""
+    if isinstance(column.dtype, pd.ArrowDtype):
+        return pa.types.is_binary(column.dtype.pyarrow_dtype) or pa.types.is_fixed_size_binary(
+            column.dtype.pyarrow_dtype) or pa.types.is_large_binary(column.dtype.pyarrow_dtype)
+    return column.dtype == object and column.map(
+        lambda v: isinstance(v, bytes | bytearray | memoryview)).any()
 
 
 # ---------------------------------------------------------------------------------------------

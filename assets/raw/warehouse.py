@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
+from assets.candidate.pseudonymise import upgrade_stored_ids
 from assets.candidate.store import WAREHOUSE_TABLES
 from psw_core.instrument import pause_point
 from psw_core.warehouse import add_missing_columns, ensure_schemas, table_exists
@@ -29,6 +30,8 @@ def promote_year(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
                 )
             if not table_exists(con, "raw", name):
                 continue
+            # Every year in raw.<name>, present now or not, must hold ids in one form to join.
+            upgrade_stored_ids(con, "raw", name)
             if name in present:  # a column added to the contract since raw.<name> was made
                 add_missing_columns(con, f"raw.{name}", f"candidate.{name}")
             con.execute(f"DELETE FROM raw.{name} WHERE reporting_year = ?", [year])

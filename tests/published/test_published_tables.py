@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+
+import duckdb
 import pandas as pd
+import pyarrow as pa
 import pytest
 from published_fixtures import YEAR, make_warehouse
 
+from assets.candidate.pseudonymise import PSEUDONYM_DTYPE, pseudonym, pseudonym_hex
 from assets.published.disclosure import CONFIDENTIAL, NOT_APPLICABLE
 from assets.published.tables import assert_no_identifiers, build_published
 
@@ -90,6 +95,32 @@ def test_no_identifiers_anywhere(tables):
         assert_no_identifiers({"t": pd.DataFrame({"worker_id": ["x"]})})
     with pytest.raises(ValueError, match="pseudonymised"):
         assert_no_identifiers({"t": pd.DataFrame({"note": ["ab" * 32]})})
+
+
+_PLANTED = pseudonym(b"a-test-key-0123456789", "worker", "W1")  # a real 16-byte pseudonym
+
+
+@pytest.mark.parametrize("column", [
+    pd.Series([_PLANTED], dtype=object),  # raw bytes
+    pd.Series(pd.arrays.ArrowExtensionArray(pa.array([_PLANTED], pa.binary(16)))),
+    pd.Series([_PLANTED], dtype=PSEUDONYM_DTYPE),
+    pd.Series([pseudonym_hex(_PLANTED)], dtype="string"),  # 32 hex, as shown
+    pd.Series([pseudonym_hex(_PLANTED).upper()], dtype=object),
+    pd.Series([base64.b64encode(_PLANTED).decode()], dtype=object),
+    pd.Series([base64.urlsafe_b64encode(_PLANTED).decode()], dtype="string"),
+    pd.Series([duckdb.connect().execute("select ?::blob::varchar", [_PLANTED]).fetchone()[0]],
+              dtype="string"),  # DuckDB's text of a BLOB (\xAB...)
+    pd.Series(["ab" * 32], dtype="string"),  # the 64-hex form before
+], ids=["bytes", "arrow-binary", "pseudonym-dtype", "hex", "HEX", "base64", "base64url",
+        "duckdb-text", "hex64"])
+def test_a_planted_pseudonym_is_found_in_every_form(tables, column):
+    planted = dict(tables)
+    name = sorted(planted)[0]
+    table = planted[name].head(1).copy()
+    table["note"] = column.to_numpy() if column.dtype == object else column.array
+    planted[name] = table
+    with pytest.raises(ValueError, match=f"published.{name} holds a pseudonymised id"):
+        assert_no_identifiers(planted)
 
 
 def test_published_schema_is_written_and_rebuilds_idempotently(warehouse, config):

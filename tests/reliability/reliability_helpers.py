@@ -4,6 +4,7 @@ copy small samples; checksum warehouse tables; extract the text of every output 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
@@ -14,9 +15,11 @@ import subprocess
 import sys
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 PSW = str(Path(sys.executable).with_name("psw"))
@@ -218,6 +221,111 @@ def file_text(path: Path) -> str:
 
 def tree_text(folder: Path) -> dict[str, str]:
     return {str(p): file_text(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ------------------------------------------------------------------ pseudonyms in outputs
+
+
+def warehouse_pseudonyms(db: Path) -> set[bytes]:
+    """Every pseudonym in a warehouse: the distinct values of its BLOB columns (read-only)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        cols = con.execute(
+            "SELECT table_schema, table_name, column_name FROM information_schema.columns "
+            "WHERE data_type = 'BLOB' AND table_catalog = current_database()").fetchall()
+        found: set[bytes] = set()
+        for schema, name, column in cols:
+            found |= {bytes(r[0]) for r in con.execute(
+                f'SELECT DISTINCT "{column}" FROM "{schema}"."{name}" '
+                f'WHERE octet_length("{column}") = 16').fetchall()}
+        return found
+    finally:
+        con.close()
+
+
+def pseudonym_forms(pseudonyms: set[bytes]) -> dict[bytes, bytes]:
+    """Every form a 16-byte pseudonym could take in a file -> the pseudonym: its bytes, 32 hex
+    (either case), base64 and URL-safe base64 (the 22 characters before any padding) and
+    DuckDB's text of the BLOB (printable ASCII as it is, quotes, backslash and the rest as
+    \\xAB)."""
+    forms: dict[bytes, bytes] = {}
+    for p in pseudonyms:
+        text = "".join(chr(b) if 32 <= b < 127 and b not in b"\"'\\" else f"\\x{b:02X}"
+                       for b in p)
+        for form in (p, p.hex().encode(), p.hex().upper().encode(), base64.b64encode(p)[:22],
+                     base64.urlsafe_b64encode(p)[:22], text.encode()):
+            forms[form] = p
+    return forms
+
+
+class Needles:
+    """Byte strings (each at least 8 bytes long) to look for, indexed by their first 8 bytes."""
+
+    def __init__(self, needles: set[bytes]):
+        self.by_head: dict[bytes, list[bytes]] = {}
+        for needle in needles:
+            self.by_head.setdefault(needle[:8], []).append(needle)
+        self.heads = np.sort(np.frombuffer(b"".join(self.by_head), dtype="<u8"))
+
+    def found_in(self, data: bytes) -> set[bytes]:
+        """The needles that occur in `data`, vectorised: every 8-byte word at each of the 8
+        alignments is looked up among the sorted heads (a binary search in numpy), and only
+        the hits are compared in full. Thousands of needles over megabytes take a second."""
+        found: set[bytes] = set()
+        if not len(self.heads):
+            return found
+        for k in range(8):
+            words = (len(data) - k) // 8
+            if words <= 0:
+                continue
+            at = np.frombuffer(data, dtype="<u8", count=words, offset=k)
+            pos = np.minimum(np.searchsorted(self.heads, at), len(self.heads) - 1)
+            for i in np.flatnonzero(self.heads[pos] == at).tolist():
+                start = k + 8 * i
+                found |= {n for n in self.by_head[data[start:start + 8]]
+                          if data.startswith(n, start)}
+        return found
+
+
+def file_layers(path: Path) -> list[bytes]:
+    """A file's bytes and what it holds decompressed or decoded: every member of a zip (DOCX,
+    ODS, XLSX), every Flate stream of a PDF and its text, every value of a DuckDB file."""
+    data = path.read_bytes()
+    layers = [data]
+    if data.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            layers += [zf.read(i) for i in zf.infolist()]
+    elif data.startswith(b"%PDF"):
+        for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+            try:
+                layers.append(zlib.decompress(match.group(1)))
+            except zlib.error:
+                pass
+        layers.append(pdf_text(path).encode())
+    elif path.suffix.lower() == ".duckdb" and data[:64].find(b"DUCK") >= 0:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            for schema, name in con.execute(
+                    "SELECT schema_name, table_name FROM duckdb_tables()").fetchall():
+                rows = con.execute(f'SELECT * FROM "{schema}"."{name}"').fetchall()
+                layers += [v if isinstance(v, bytes) else str(v).encode()
+                           for row in rows for v in row if v is not None]
+        finally:
+            con.close()
+    return layers
+
+
+def pseudonym_leaks(folder: Path, pseudonyms: set[bytes]) -> list[str]:
+    """Where any pseudonym, in any of its forms, occurs in any file under `folder`."""
+    forms = pseudonym_forms(pseudonyms)
+    needles = Needles(set(forms))
+    out = []
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        # One scan per file: its layers joined by a separator no form contains.
+        hits = needles.found_in(b"\n\0\n".join(file_layers(path)))
+        if hits:
+            out.append(f"pseudonym in {path}: {sorted(forms[h].hex() for h in hits)[:3]}")
+    return out
 
 
 # ------------------------------------------------------------------- shared, cached builds

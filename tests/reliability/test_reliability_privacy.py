@@ -6,14 +6,19 @@ name + surname from the HR extracts), emails and birth dates from the inputs, fr
 and the pseudonymisation key, in: every warehouse table (and the file's bytes), the published
 snapshot and tables, the report (inside the DOCX and ODS zips, the PDF's text), Dagster's run
 storage and logs (the whole DAGSTER_HOME tree), the psw logs and console output, and the
-validation outputs. Then disclosure control is re-checked end to end.
+validation outputs. Every pseudonym in the warehouse (16 bytes) is looked for in every published
+file in each of its forms (bytes, 32 hex, base64, DuckDB's text of a BLOB), inside zips, PDF
+streams and DuckDB files too. Then disclosure control is re-checked end to end.
 """
 
 from __future__ import annotations
 
+import base64
 import hmac
 import io
 import re
+import zipfile
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -23,11 +28,14 @@ from reliability_helpers import (
     SAMPLE,
     TEST_KEY,
     copy_sample,
+    pseudonym_leaks,
     run_psw,
     tree_text,
+    warehouse_pseudonyms,
     warehouse_strings,
 )
 
+from assets.candidate.pseudonymise import pseudonym, pseudonym_hex
 from assets.candidate.readers import decode_text
 from assets.candidate.scrub import scrub_text
 from psw_core.config import load_config
@@ -164,10 +172,18 @@ def test_ids_in_the_warehouse_are_hmac_sha256_of_the_env_key(full, secrets_):
     finally:
         con.close()
     workers = {i for i in secrets_["id"] if i.startswith("NFC-W-")}
-    expected = {hmac.new(TEST_KEY.encode(), f"worker:{w}".encode(), "sha256").hexdigest()
+    expected = {hmac.new(TEST_KEY.encode(), f"worker:{w}".encode(), "sha256").digest()[:16]
                 for w in workers}
-    assert ids and ids <= expected, "worker ids are not HMAC-SHA256(key, 'worker:<id>')"
-    assert all(re.fullmatch(r"[0-9a-f]{64}", i) for i in ids)
+    assert ids and ids <= expected, "worker ids are not HMAC-SHA256(key, 'worker:<id>')[:16]"
+    assert all(isinstance(i, bytes) and len(i) == 16 for i in ids)
+
+
+def test_no_pseudonym_reaches_a_published_file(full):
+    pseudonyms = warehouse_pseudonyms(full / "warehouse.duckdb")
+    assert len(pseudonyms) > 100, "the warehouse's pseudonyms were not found to look for"
+    leaks = pseudonym_leaks(full / "build", pseudonyms) + pseudonym_leaks(full / "validate",
+                                                                         pseudonyms)
+    assert leaks == [], "\n".join(leaks)
 
 
 def test_no_birth_date_or_direct_identifier_column_reaches_duckdb(full):
@@ -214,3 +230,60 @@ def test_the_scanner_finds_a_planted_leak(secrets_):
     assert len(_leaks(texts, secrets_["name"], "name")) == 1
     assert len(_leaks(texts, secrets_["birth"], "birth")) == 1
     assert len(_leaks(texts, secrets_["comment"], "comment")) == 1
+
+
+def _pdf(content: bytes) -> bytes:
+    """A one-page PDF whose page content is one Flate-compressed stream."""
+    stream = zlib.compress(content)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 200] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream
+               + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+
+
+def test_the_pseudonym_scanner_finds_a_planted_pseudonym(tmp_path):
+    """The scanner is not vacuous: a real pseudonym planted in a published output, as bytes or
+    as text, is found in each format, compressed or not; a clean output is not reported."""
+    import duckdb
+
+    planted = pseudonym(TEST_KEY.encode(), "worker", "NFC-W-100001")
+    other = pseudonym(TEST_KEY.encode(), "worker", "NFC-W-100002")
+    as_hex = pseudonym_hex(planted)
+    files = {
+        "table.csv": f"measure,note\nturnover,{as_hex}\n".encode(),
+        "paper.html": f"<p>Worker {as_hex.upper()}</p>".encode(),
+        "b64.json": b'{"id": "' + base64.b64encode(planted) + b'"}',
+        "raw.bin": b"\x00header" + planted + b"trailer",
+        "paper.pdf": _pdf(b"BT /F1 12 Tf 10 100 Td (" + as_hex.encode() + b") Tj ET"),
+        "bytes.pdf": _pdf(b"% " + planted),
+    }
+    for name, member in (("paper.docx", "word/document.xml"), ("tables.ods", "content.xml")):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(member, b"<t>" + planted + b"</t>" if name.endswith(".docx")
+                        else f"<t>{as_hex}</t>".encode())
+        files[name] = buffer.getvalue()
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    con = duckdb.connect(str(tmp_path / "published.duckdb"))
+    con.execute("create table t as select ?::blob as note, 'clean' as label", [planted])
+    con.close()
+    (tmp_path / "clean.csv").write_text(f"measure,value\nturnover,{pseudonym_hex(other)[:31]}\n")
+    assert b"NFC-W" not in files["raw.bin"] and planted not in files["paper.docx"]  # compressed
+
+    leaks = pseudonym_leaks(tmp_path, {planted, other})
+    found = sorted(line.split(":")[0].rsplit("/", 1)[1] for line in leaks)
+    assert found == sorted([*files, "published.duckdb"])
+    assert all(as_hex in line and pseudonym_hex(other) not in line for line in leaks)

@@ -16,6 +16,7 @@ SQL_METHODS = {"execute", "executemany", "sql", "query"}
 # the code, fixed clauses) or from information_schema. Never a value, a path or a setting.
 ALLOWED_NAMES = {
     "name",  # table names from contract.TABLES / WAREHOUSE_TABLES / registries / catalogue
+    "id_column",  # contract.ID_KINDS keys (pseudonymise.upgrade_stored_ids)
     "schema",  # warehouse.SCHEMAS
     "model",  # staging.models.MODELS keys
     "shape",  # constant stand-in SELECTs in metrics.measures

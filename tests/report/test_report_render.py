@@ -25,7 +25,8 @@ ANNEX_SECTIONS = [
     "Appendix A: methods and definitions", "Appendix B: chart data",
     "Appendix C: data quality", "Appendix D: provenance",
 ]  # fmt: skip
-ID_LIKE = re.compile(r"\b[0-9a-f]{64}\b|NFC-[WCR]-", re.IGNORECASE)
+# A raw id, or a pseudonym as text: 32 hex characters (16 bytes), or 64 (the form before).
+ID_LIKE = re.compile(r"\b[0-9a-f]{64}\b|\b[0-9a-f]{32}\b|NFC-[WCR]-", re.IGNORECASE)
 
 
 def _text(markup: str) -> str:

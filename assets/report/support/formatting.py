@@ -151,7 +151,7 @@ def humanise(label: object) -> str:
 
 def hash_groups(digest: str) -> str:
     """A SHA-256 digest in four groups of 16 characters: still checkable, easier to read and
-    never mistaken for a 64-character pseudonymised id."""
+    never mistaken for a pseudonymised id (32 hex characters; 64 in the form before)."""
     digest = str(digest).strip()
     if not _HEX64.match(digest):
         return digest

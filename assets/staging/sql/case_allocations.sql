@@ -28,7 +28,9 @@ extract_years as (
 census_cases as (
     select
         w.reporting_year,
-        'cases30:' || w.worker_id || ':' || w.service || ':' || n.i::varchar as case_id,
+        -- a BLOB like the pseudonymised case ids, longer than their 16 bytes: never equal to one
+        encode('cases30:') || w.worker_id || encode(':' || w.service || ':' || n.i::varchar)
+            as case_id,
         w.worker_id,
         w.service,
         'cases30' as case_type,
