@@ -27,6 +27,13 @@ ROW_KEYS = ["measure", "service"]
 COMPARED = ["value", "numerator", "denominator", "ci_lower", "ci_upper"]
 
 
+def loaded(frame: pd.DataFrame) -> pd.DataFrame:
+    """A raw.* table as DuckDB's .df() gives it, its pseudonyms (BLOB, as bytearray, which
+    pandas cannot hash) made bytes: the analyst's loading, before any arithmetic."""
+    ids = [c for c in ("worker_id", "case_id") if c in frame]
+    return frame.assign(**{c: frame[c].map(bytes, na_action="ignore") for c in ids})
+
+
 def _scoped(frame: pd.DataFrame) -> pd.DataFrame:
     """Each row once in its own service and once in `all` (column `scope`)."""
     return pd.concat([frame.assign(scope=frame["service"]), frame.assign(scope="all")],

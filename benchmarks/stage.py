@@ -145,7 +145,8 @@ def baseline(data: Path, work: Path) -> dict:
     excluded = _copy(work / "warehouse.duckdb", work / "baseline.duckdb")
     con = duckdb.connect(str(work / "baseline.duckdb"))
     started = time.perf_counter()
-    frames = {t: con.execute(f"select * from raw.{t} where reporting_year = $y", {"y": YEAR}).df()
+    frames = {t: pandas_baseline.loaded(con.execute(
+                  f"select * from raw.{t} where reporting_year = $y", {"y": YEAR}).df())
               for t in ("hr_workforce", "hr_vacancies", "caseload")}
     load_pandas = time.perf_counter() - started
 

@@ -39,7 +39,8 @@ def test_core_families_match_the_pandas_baseline_row_for_row(tmp_path, year):
     staging = m.existing_tables(con, "staging")
     params = m.query_params(year, config)
     ours = m.finish([m.family_frame(con, f, params, staging) for f in CORE], year, config)
-    raw = {t: con.execute(f"select * from raw.{t} where reporting_year = $y", {"y": year}).df()
+    raw = {t: pandas_baseline.loaded(con.execute(
+               f"select * from raw.{t} where reporting_year = $y", {"y": year}).df())
            for t in ("hr_workforce", "hr_vacancies", "caseload")}
     con.close()
     theirs = pandas_baseline.core_measures(
