@@ -69,16 +69,18 @@ def poisson_rate(value, events, scale_if_none, z: float = Z95) -> tuple[np.ndarr
     events (leavers); the interval is value x [k_lower / k, k_upper / k]. With no events the
     value is 0 and the upper limit is k_upper(0) x `scale_if_none` (the rate one event would
     give). NaN where `events` is missing or negative."""
-    # scipy.stats takes seconds to import: load it when a rate needs it, not when the UI starts.
-    from scipy.stats import chi2
+    # The chi-squared quantiles, chi2.ppf(q, 2k) / 2, are the inverse regularised gamma function
+    # gammaincinv(k, q) (scipy.stats computes them so, bit for bit); scipy.special imports in
+    # 0.2 s where scipy.stats takes 1.4 s, in every build and UI run.
+    from scipy.special import gammaincinv
 
     value, events = _as_float(value), _as_float(events)
     scale_if_none = _as_float(scale_if_none)
     alpha = 2 * (1 - _normal_cdf(z))
     valid = (events >= 0) & ~np.isnan(value)
     k = np.where(valid, events, 1.0)
-    k_lower = np.where(k > 0, chi2.ppf(alpha / 2, 2 * k) / 2, 0.0)
-    k_upper = chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2
+    k_lower = np.where(k > 0, gammaincinv(np.where(k > 0, k, 1.0), alpha / 2), 0.0)
+    k_upper = gammaincinv(k + 1, 1 - alpha / 2)
     per_event = np.where(k > 0, value / np.where(k > 0, k, 1.0), scale_if_none)
     lower = np.where(valid, per_event * k_lower, np.nan)
     upper = np.where(valid, per_event * k_upper, np.nan)

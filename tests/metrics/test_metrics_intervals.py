@@ -33,3 +33,22 @@ def test_newcombe_vectorised_and_symmetric():
     d, lo, hi = newcombe_diff([56, 48], [70, 80], [48, 56], [80, 70])
     assert d[0] == pytest.approx(-d[1])
     assert lo[0] == pytest.approx(-hi[1]) and hi[0] == pytest.approx(-lo[1])
+
+
+def test_poisson_rate_equals_the_chi_squared_quantiles_bit_for_bit():
+    """poisson_rate uses scipy.special.gammaincinv (a light import); the textbook form is
+    chi2.ppf(alpha/2, 2k)/2 and chi2.ppf(1-alpha/2, 2k+2)/2: the same floats, 0 to 5,000 events."""
+    from scipy.stats import chi2
+
+    from assets.metrics.intervals import Z95, _normal_cdf, poisson_rate
+
+    events = np.arange(0, 5001, dtype=float)
+    value = np.where(events > 0, events * 0.37, 0.0)
+    lower, upper = poisson_rate(value, events, 12.5)
+    alpha = 2 * (1 - _normal_cdf(Z95))
+    k = np.where(events > 0, events, 1.0)
+    per_event = np.where(events > 0, value / k, 12.5)
+    expected_lower = per_event * np.where(events > 0, chi2.ppf(alpha / 2, 2 * k) / 2, 0.0)
+    expected_upper = per_event * (chi2.ppf(1 - alpha / 2, 2 * events + 2) / 2)
+    assert np.array_equal(lower, expected_lower)
+    assert np.array_equal(upper, expected_upper)
