@@ -97,7 +97,10 @@ def candidate_extracts(context: dg.AssetExecutionContext, settings: PswSettings,
     year = partition_year(context)
     folder = year_dir(settings, year)
     config = authority(settings)
-    gx_runner.warm_up(folder)  # GX's import overlaps reading (psw build has started it)
+    # GX's import overlaps reading, in a thread: a worker process started inside a run that the
+    # UI launched kept that run's process (and the code server's shutdown) waiting. psw build
+    # starts its worker before Dagster (pipelines/build.py); then this does nothing.
+    gx_runner.warm_up()
     with failures_in_words(FileNotFoundError, what_to_do=f"Run `psw validate {folder}` to see every problem."):
         if not folder.is_dir():
             raise FileNotFoundError(f"{folder} does not exist.")
